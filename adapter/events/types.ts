@@ -31,7 +31,9 @@ export type EventSource =
   | 'lattice-v1'
   | 'function-url'
   | 'http-api-v2'
-  | 'rest-api-v1';
+  | 'rest-api-v1'
+  /** An HTTP API with payload format 1.0: the REST shape, but it carries `version: "1.0"` and cannot stream. */
+  | 'http-api-v1';
 
 /** Options that change how an event becomes a request. */
 export interface DecodeOptions {

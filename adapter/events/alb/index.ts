@@ -1,0 +1,1 @@
+export { albCodec, type AlbResult } from './codec.ts';

@@ -1,0 +1,1 @@
+export { latticeV1Codec, latticeV2Codec, type LatticeResult } from './codec.ts';

@@ -1,0 +1,1 @@
+export { restApiV1Codec, httpApiV1Codec, isHttpApiPayloadV1, type PayloadV1Result } from './codec.ts';

@@ -1,0 +1,202 @@
+/**
+ * One invocation along the data path:
+ *   event --decode--> HTTP request --proxy--> app --> HTTP response --encode--> Lambda result
+ * Every failure here becomes an answer to this invocation (a 502/504 result, an error trailer or
+ * an invocation error); only a broken Runtime API escapes, because then Lambda must replace us.
+ */
+import { statusIn, type Config } from './config.ts';
+import { ERROR_TYPES, describeError, errorDocument, type FerryErrorCode } from './errors.ts';
+import { detectEvent, isTextBody, type AppRequest, type AppResponse, type EventCodec } from './events/index.ts';
+import type { Logger } from './log.ts';
+import type { AppClient, AppResponseHead } from './proxy/app-client.ts';
+import { prepareRequest } from './proxy/request-context.ts';
+import { compressResponse } from './respond/compression.ts';
+import { ferryResponse } from './respond/ferry-response.ts';
+import { BUFFERED_RESPONSE_LIMIT } from './respond/limits.ts';
+import { readBody } from './respond/read-body.ts';
+import { streamResponse } from './respond/streamed.ts';
+import type { Invocation } from './runtime/invocation.ts';
+import type { ResponseStream } from './runtime/response-stream.ts';
+import type { PostOutcome, RuntimeApi } from './runtime/runtime-api.ts';
+
+export interface HandlerDeps {
+  config: Readonly<Config>;
+  log: Logger;
+  runtime: RuntimeApi;
+  openStream: (invocation: Invocation) => ResponseStream;
+  app: AppClient;
+  /** Resolves when the app is ready (immediately, except during an async init); false if it never was. */
+  appReady: (untilMs: number) => Promise<boolean>;
+  /** Called when the app refused or dropped a connection: the loop decides whether the app is gone. */
+  onAppUnreachable: () => void;
+  /** Extra headers for the app's request (post-response lease endpoint). */
+  extraHeaders?: (invocation: Invocation) => Record<string, string>;
+}
+
+/** How long an app error body may be when it becomes an `errorMessage`. */
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+export async function handleInvocation(invocation: Invocation, deps: HandlerDeps): Promise<void> {
+  const { config, log, runtime } = deps;
+  const fail = async (code: FerryErrorCode, message: string, extra: Record<string, unknown> = {}) => {
+    log.error(message, { request_id: invocation.requestId, error_type: ERROR_TYPES[code] });
+    report(await runtime.postError(invocation, ERROR_TYPES[code], { ...errorDocument(ERROR_TYPES[code], message), ...extra }), invocation, log);
+  };
+
+  let event: unknown;
+  try {
+    event = JSON.parse(invocation.event.toString('utf8'));
+  } catch (error) {
+    return fail('FERRY_BAD_EVENT', `The event is not JSON (${describeError(error)}); Ferry expects a Lambda event such as an API Gateway, Function URL, ALB or SQS event.`);
+  }
+
+  const deadlineAt = invocation.deadlineMs - config.deadlineMarginMs;
+  const signal = AbortSignal.timeout(Math.max(0, deadlineAt - Date.now()));
+  const detected = detectEvent(event);
+
+  if (detected.kind === 'pass-through') {
+    const request: AppRequest = { method: 'POST', target: config.passThroughPath, headers: { 'content-type': 'application/json' }, body: invocation.event };
+    return passThrough(prepareRequest(request, undefined, invocation, config), invocation, signal, deps, fail);
+  }
+
+  let request: AppRequest;
+  try {
+    request = prepareRequest(detected.codec.toRequest(event, { includeStage: config.includeStage }), event, invocation, config);
+  } catch (error) {
+    return fail('FERRY_BAD_EVENT', `The event looks like a ${detected.codec.source} event but cannot be read: ${describeError(error)}`);
+  }
+  Object.assign(request.headers, deps.extraHeaders?.(invocation));
+
+  const streaming = config.invokeMode === 'response_stream' && detected.codec.canStream;
+  const writeResult = streaming
+    ? (response: AppResponseHead | AppResponse) => writeStreamed(response, invocation, signal, deps)
+    : (response: AppResponseHead | AppResponse) => writeBuffered(response, request, detected.codec, event, invocation, signal, deps);
+
+  if (!(await deps.appReady(deadlineAt))) {
+    return writeResult(ferryResponse(504, 'FERRY_APP_NOT_READY', 'The app did not become ready before the invocation deadline.'));
+  }
+  let head: AppResponseHead;
+  try {
+    head = await deps.app.send(request, signal);
+  } catch (error) {
+    return writeResult(appFailure(error, signal, invocation, deps));
+  }
+  return writeResult(head);
+}
+
+/** Turn a failed request to the app into the response the client gets. */
+function appFailure(error: unknown, signal: AbortSignal, invocation: Invocation, deps: HandlerDeps): AppResponse {
+  if (signal.aborted) {
+    deps.log.error('the app did not answer before the deadline', { request_id: invocation.requestId, margin_ms: deps.config.deadlineMarginMs });
+    return ferryResponse(504, 'FERRY_DEADLINE', 'The app did not answer before the invocation deadline.');
+  }
+  const code = (error as { code?: string }).code;
+  if (code === 'UND_ERR_INVALID_ARG') {
+    deps.log.error('the request cannot be sent to the app', { request_id: invocation.requestId, reason: describeError(error) });
+    return ferryResponse(400, 'FERRY_BAD_EVENT', `The request cannot be forwarded: ${describeError(error)}`);
+  }
+  deps.log.error('the app connection failed', { request_id: invocation.requestId, reason: describeError(error) });
+  deps.onAppUnreachable();
+  return ferryResponse(502, 'FERRY_APP_CONNECTION', `The app did not answer: ${describeError(error)}`);
+}
+
+async function writeBuffered(
+  source: AppResponseHead | AppResponse,
+  request: AppRequest,
+  codec: EventCodec,
+  event: unknown,
+  invocation: Invocation,
+  signal: AbortSignal,
+  deps: HandlerDeps,
+): Promise<void> {
+  const { config, log, runtime } = deps;
+  let response: AppResponse;
+  if (Buffer.isBuffer(source.body)) {
+    response = source as AppResponse;
+  } else {
+    try {
+      const read = await readBody(source.body, BUFFERED_RESPONSE_LIMIT);
+      response = read.tooLarge ? tooLarge(read.bytesSeen, log, invocation) : { statusCode: source.statusCode, headers: source.headers, body: read.body };
+    } catch (error) {
+      response = appFailure(error, signal, invocation, deps);
+    }
+  }
+
+  if (statusIn(response.statusCode, config.errorStatusCodes) && response.headers['x-ferry-error'] === undefined) {
+    const message = response.body.subarray(0, ERROR_BODY_LIMIT).toString('utf8');
+    log.error('the app answered with an error status', { request_id: invocation.requestId, status: response.statusCode });
+    const doc = { ...errorDocument(ERROR_TYPES.FERRY_APP_ERROR_STATUS, message), statusCode: response.statusCode };
+    return report(await runtime.postError(invocation, ERROR_TYPES.FERRY_APP_ERROR_STATUS, doc), invocation, log);
+  }
+  if (config.compression) response = compressResponse(response, first(request.headers['accept-encoding']));
+
+  let payload = JSON.stringify(codec.toResult(response, event, { isTextBody }));
+  if (Buffer.byteLength(payload) > BUFFERED_RESPONSE_LIMIT) {
+    payload = JSON.stringify(codec.toResult(tooLarge(Buffer.byteLength(payload), log, invocation), event, { isTextBody }));
+  }
+  report(await runtime.postResponse(invocation, payload), invocation, log);
+}
+
+function tooLarge(bytes: number, log: Logger, invocation: Invocation): AppResponse {
+  const message = `The response (over ${bytes} bytes once encoded) is larger than Lambda's 6 MB limit for buffered responses. Set AWS_LWA_INVOKE_MODE=response_stream and use a Function URL with InvokeMode RESPONSE_STREAM (up to 200 MB).`;
+  log.error('response too large for a buffered result', { request_id: invocation.requestId, bytes });
+  return ferryResponse(502, 'FERRY_RESPONSE_TOO_LARGE', message);
+}
+
+async function writeStreamed(source: AppResponseHead | AppResponse, invocation: Invocation, signal: AbortSignal, deps: HandlerDeps): Promise<void> {
+  const stream = deps.openStream(invocation);
+  const result = await streamResponse(source, stream, signal, deps.log);
+  report(result.outcome, invocation, deps.log);
+}
+
+async function passThrough(
+  request: AppRequest,
+  invocation: Invocation,
+  signal: AbortSignal,
+  deps: HandlerDeps,
+  fail: (code: FerryErrorCode, message: string, extra?: Record<string, unknown>) => Promise<void>,
+): Promise<void> {
+  Object.assign(request.headers, deps.extraHeaders?.(invocation));
+  if (!(await deps.appReady(invocation.deadlineMs - deps.config.deadlineMarginMs))) {
+    return fail('FERRY_APP_NOT_READY', 'The app did not become ready before the invocation deadline.');
+  }
+  let status: number;
+  let body: Buffer;
+  try {
+    const head = await deps.app.send(request, signal);
+    status = head.statusCode;
+    const read = await readBody(head.body, BUFFERED_RESPONSE_LIMIT);
+    if (read.tooLarge) return fail('FERRY_RESPONSE_TOO_LARGE', `The app's answer to the event is larger than Lambda's 6 MB limit (${read.bytesSeen}+ bytes).`);
+    body = read.body;
+  } catch (error) {
+    if (signal.aborted) return fail('FERRY_DEADLINE', `The app did not answer the event at ${deps.config.passThroughPath} before the invocation deadline.`);
+    deps.onAppUnreachable();
+    return fail('FERRY_APP_CONNECTION', `The app did not answer the event at ${deps.config.passThroughPath}: ${describeError(error)}`);
+  }
+  if (status < 200 || status > 299) {
+    return fail('FERRY_PASS_THROUGH_FAILED', body.subarray(0, ERROR_BODY_LIMIT).toString('utf8') || `The app answered the event with HTTP ${status}`, { statusCode: status });
+  }
+  // A JSON body is the result as it is (SQS batchItemFailures); anything else is returned as a string.
+  const payload = body.length === 0 ? 'null' : isJson(body) ? body : JSON.stringify(body.toString('utf8'));
+  report(await deps.runtime.postResponse(invocation, payload), invocation, deps.log);
+}
+
+function isJson(body: Buffer): boolean {
+  try {
+    JSON.parse(body.toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Log what the Runtime API refused; the loop carries on with the next invocation. */
+function report(outcome: PostOutcome, invocation: Invocation, log: Logger): void {
+  if (outcome === 'late') log.warn('the Runtime API refused a late response (410): the invocation had timed out', { request_id: invocation.requestId });
+  else if (outcome === 'too-large') log.error('the Runtime API refused the response as too large (413)', { request_id: invocation.requestId });
+  else if (outcome === 'rejected') log.error('the Runtime API rejected the result', { request_id: invocation.requestId });
+}

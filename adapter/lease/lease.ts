@@ -1,0 +1,42 @@
+/**
+ * One lease: a promise by the app that it is still working after its response. A held lease owns
+ * the open response of its begin request; a detached one owns nothing and lives until it is ended.
+ */
+import type { ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+/**
+ * Why a lease ended. `ended`: the app said so (DELETE). `dropped`: the held connection closed
+ * (the app finished by hanging up, or crashed). `cut-off`: Ferry stopped waiting at the deadline.
+ */
+export type LeaseEnding = 'ended' | 'dropped' | 'cut-off';
+
+export interface Lease {
+  readonly id: string;
+  readonly held: boolean;
+  /** Milliseconds since the lease began (monotonic clock). */
+  age(): number;
+  /** Idempotent; tells the holder why its lease ended when it can still hear it. */
+  finish(reason: LeaseEnding): void;
+}
+
+export function createLease(id: string, holder: ServerResponse | undefined): Lease {
+  const began = performance.now();
+  let finished = false;
+  return {
+    id,
+    held: holder !== undefined,
+    age: () => Math.round(performance.now() - began),
+    finish(reason) {
+      if (finished) return;
+      finished = true;
+      if (holder === undefined || reason === 'dropped') return;
+      // The body line is the holder's only way to learn it was cut off rather than ended.
+      try {
+        holder.end(`${reason}\n`);
+      } catch {
+        holder.destroy();
+      }
+    },
+  };
+}

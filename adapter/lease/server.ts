@@ -1,0 +1,122 @@
+/**
+ * The lease server: a loopback HTTP server through which the app says "I am still working" after
+ * its response (see PROTOCOL.md). Ferry asks it, before requesting the next invocation, to wait
+ * for those leases; Lambda freezes the sandbox the moment that request is made.
+ */
+import http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LEASE_ID_HEADER, LEASE_URL_HEADER } from './headers.ts';
+import { replyEmpty, replyJson, replyMessage } from './replies.ts';
+import { routeOf } from './routes.ts';
+import { createScope, type Scope } from './scope.ts';
+import { settleScopes } from './settle.ts';
+import { newScopeToken } from './tokens.ts';
+import type { LeaseServer, SettleReport } from './types.ts';
+
+const HOST = '127.0.0.1';
+
+/**
+ * Start the lease server on 127.0.0.1 and an ephemeral port. It never keeps the process alive
+ * by itself: the listening socket and every accepted connection are unref'd.
+ *
+ * @example
+ * const leases = await startLeaseServer();
+ * const { headers } = leases.open(invocation.requestId); // add to the app's request
+ * // ...forward, post the response to the Runtime API...
+ * const report = await leases.settle(invocation.requestId, invocation.deadlineMs - marginMs);
+ */
+export async function startLeaseServer(): Promise<LeaseServer> {
+  const byToken = new Map<string, Scope>();
+  const byRequest = new Map<string, Scope>();
+  const forget = (scope: Scope) => {
+    byToken.delete(scope.token);
+    if (byRequest.get(scope.requestId) === scope) byRequest.delete(scope.requestId);
+  };
+
+  const server = http.createServer((req, res) => {
+    try {
+      handle(req, res, byToken);
+    } catch {
+      // A fault here must cost one request, never the adapter.
+      res.destroy();
+    }
+  });
+  server.on('connection', (socket) => socket.unref());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  // Nothing may crash the adapter once it runs; a listening server has no other source of errors.
+  server.on('error', () => undefined);
+  server.unref();
+  const port = (server.address() as { port: number }).port;
+
+  return {
+    port,
+    open(requestId) {
+      let scope = byRequest.get(requestId);
+      if (scope === undefined) {
+        scope = createScope(requestId, newScopeToken(), forget);
+        byToken.set(scope.token, scope);
+        byRequest.set(requestId, scope);
+      }
+      const url = `http://${HOST}:${port}/leases/${scope.token}`;
+      return { url, headers: { [LEASE_URL_HEADER]: url } };
+    },
+    settle(requestId, untilMs) {
+      const scope = byRequest.get(requestId);
+      if (scope === undefined) return Promise.resolve<SettleReport>({ leases: 0, waitedMs: 0, cutOff: [] });
+      return settleScopes([scope], untilMs);
+    },
+    drain(untilMs) {
+      return settleScopes([...byToken.values()], untilMs);
+    },
+    close() {
+      for (const scope of [...byToken.values()]) scope.close();
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // One turn for the cut-off lines to leave before the remaining connections are cut.
+        setImmediate(() => server.closeAllConnections());
+      });
+    },
+  };
+}
+
+function handle(req: IncomingMessage, res: ServerResponse, byToken: ReadonlyMap<string, Scope>): void {
+  req.on('error', () => undefined);
+  res.on('error', () => undefined);
+  // Bodies mean nothing here; read and drop them so the connection stays usable.
+  req.resume();
+
+  const route = routeOf(req.method, req.url);
+  if (route.kind === 'refuse') {
+    return replyMessage(res, route.status, route.message, route.allow ? { allow: route.allow } : {});
+  }
+  const scope = byToken.get(route.token);
+  if (scope === undefined || scope.closed) {
+    return replyMessage(res, 410, 'This lease URL is unknown or its invocation has settled: begin leases before sending the response.');
+  }
+
+  if (route.kind === 'end') {
+    if (!scope.end(route.id, 'ended')) return replyMessage(res, 404, 'No open lease has this id in this invocation.');
+    return replyEmpty(res, 204);
+  }
+
+  if (!route.hold) {
+    const lease = scope.begin(undefined);
+    return replyJson(res, 201, { id: lease.id }, { [LEASE_ID_HEADER]: lease.id });
+  }
+
+  // Registered before the 200 goes out: the app may treat the 200 as "Ferry has my lease".
+  const lease = scope.begin(res);
+  res.writeHead(200, { [LEASE_ID_HEADER]: lease.id, 'content-type': 'text/plain', 'cache-control': 'no-store' });
+  res.flushHeaders();
+  // Runs after our own end too; by then the lease is gone from the scope and this is a no-op.
+  res.on('close', () => scope.end(lease.id, 'dropped'));
+  // A peer that vanished before we got here would never emit 'close' again.
+  if (req.socket.destroyed) scope.end(lease.id, 'dropped');
+}

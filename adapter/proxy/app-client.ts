@@ -1,0 +1,86 @@
+/**
+ * Forwards requests to the app on an undici pool with keep-alive.
+ *
+ * Freeze/thaw must never surface as an error. While Lambda freezes the sandbox, Ferry's and the
+ * app's timers stop; on thaw the app's keep-alive timer (Express: 5 s) may close a pooled socket
+ * just as Ferry reuses it. Two defences: after a wall-clock gap longer than any common keep-alive
+ * timeout Ferry starts a fresh pool, and a request that fails on the socket before any response
+ * byte arrived is sent once more on a new connection.
+ */
+import { Pool } from 'undici';
+import type { Readable } from 'node:stream';
+import type { AppRequest, HeaderMap } from '../events/index.ts';
+
+/** Idle sockets older than this may have been closed by the app (Node's default keep-alive is 5 s). */
+const STALE_AFTER_MS = 4_000;
+/** Connection-level failures that mean "this socket was already dead", safe to retry once. */
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+/** Headers an HTTP/1.1 client frames itself; forwarding them would break the request. */
+const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer', 'content-length', 'expect', 'http2-settings'];
+
+export interface AppResponseHead {
+  statusCode: number;
+  /** Lower-case names; `set-cookie` always an array. */
+  headers: HeaderMap;
+  /** The body as a stream; the caller must consume or destroy it. */
+  body: Readable;
+}
+
+export interface AppClient {
+  send(request: AppRequest, signal: AbortSignal): Promise<AppResponseHead>;
+  close(): Promise<void>;
+}
+
+export function createAppClient(host: string, port: number): AppClient {
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const newPool = () => new Pool(origin, { pipelining: 1, headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: STALE_AFTER_MS });
+  let pool = newPool();
+  let lastUsed = Date.now();
+
+  function currentPool(): Pool {
+    const now = Date.now();
+    if (now - lastUsed > STALE_AFTER_MS) {
+      const old = pool;
+      pool = newPool();
+      void old.close().catch(() => undefined);
+    }
+    lastUsed = now;
+    return pool;
+  }
+
+  async function attempt(request: AppRequest, signal: AbortSignal, dispatcher: Pool): Promise<AppResponseHead> {
+    const headers: HeaderMap = {};
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (!HOP_BY_HOP.includes(name)) headers[name] = value;
+    }
+    const res = await dispatcher.request({
+      method: request.method,
+      path: request.target,
+      headers,
+      body: request.body ?? undefined,
+      signal,
+    });
+    lastUsed = Date.now();
+    const responseHeaders = res.headers as HeaderMap;
+    const cookies = responseHeaders['set-cookie'];
+    if (typeof cookies === 'string') responseHeaders['set-cookie'] = [cookies];
+    return { statusCode: res.statusCode, headers: responseHeaders, body: res.body };
+  }
+
+  return {
+    async send(request, signal) {
+      try {
+        return await attempt(request, signal, currentPool());
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (signal.aborted || !code || !STALE_SOCKET_CODES.has(code)) throw error;
+        // The pooled socket died (typically across a freeze): one retry on a fresh connection.
+        const old = pool;
+        pool = newPool();
+        void old.close().catch(() => undefined);
+        return await attempt(request, signal, pool);
+      }
+    },
+    close: () => pool.close(),
+  };
+}

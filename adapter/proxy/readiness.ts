@@ -1,0 +1,95 @@
+/**
+ * Waits until the app answers. Probes repeat about every 10 ms; each has its own timeout, so a
+ * probe that hangs (an app that accepts but never answers) cannot stall start-up. One progress
+ * line every 2 s. Once ready, Ferry stops probing: the probe is a real request the app sees.
+ */
+import net from 'node:net';
+import { Client } from 'undici';
+import { statusIn, type Config } from '../config.ts';
+import { describeError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+
+const PROBE_INTERVAL_MS = 10;
+const PROGRESS_EVERY_MS = 2_000;
+
+export interface ReadinessResult {
+  ready: boolean;
+  waitedMs: number;
+  probes: number;
+  /** Why the last probe failed, for messages a person can act on. */
+  lastFailure: string | undefined;
+}
+
+type ProbeConfig = Pick<Config, 'host' | 'readinessPort' | 'readinessPath' | 'readinessProtocol' | 'healthyStatus' | 'probeTimeoutMs'>;
+
+/** Probe until the app is healthy or `untilMs` (epoch ms) passes. */
+export async function waitForApp(config: ProbeConfig, untilMs: number, log: Logger): Promise<ReadinessResult> {
+  const started = Date.now();
+  let probes = 0;
+  let lastFailure: string | undefined;
+  let nextProgress = started + PROGRESS_EVERY_MS;
+  const client = config.readinessProtocol === 'http' ? newProbeClient(config) : undefined;
+  try {
+    while (true) {
+      probes++;
+      const timeout = Math.max(1, Math.floor(Math.min(config.probeTimeoutMs, untilMs - Date.now())));
+      const failure = client ? await probeHttp(client, config, timeout) : await probeTcp(config, timeout);
+      if (failure === undefined) return { ready: true, waitedMs: Date.now() - started, probes, lastFailure: undefined };
+      // A probe cut short by the end of the wait says less than the answers before it.
+      const cutShort = timeout < config.probeTimeoutMs && failure.startsWith('no ');
+      if (lastFailure === undefined || !cutShort) lastFailure = failure;
+      const now = Date.now();
+      if (now >= untilMs) return { ready: false, waitedMs: now - started, probes, lastFailure };
+      if (now >= nextProgress) {
+        log.info('waiting for the app', { target: target(config), waited_ms: now - started, last_probe: lastFailure });
+        nextProgress = now + PROGRESS_EVERY_MS;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(PROBE_INTERVAL_MS, Math.max(0, untilMs - now))));
+    }
+  } finally {
+    await client?.destroy().catch(() => undefined);
+  }
+}
+
+export function target(config: ProbeConfig): string {
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return config.readinessProtocol === 'http' ? `http://${host}:${config.readinessPort}${config.readinessPath}` : `tcp://${host}:${config.readinessPort}`;
+}
+
+function newProbeClient(config: ProbeConfig): Client {
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return new Client(`http://${host}:${config.readinessPort}`, { pipelining: 1, keepAliveTimeout: 1_000 });
+}
+
+/** Resolves undefined when healthy, else the reason. */
+async function probeHttp(client: Client, config: ProbeConfig, timeoutMs: number): Promise<string | undefined> {
+  try {
+    const res = await client.request({
+      method: 'GET',
+      path: config.readinessPath,
+      headers: { 'user-agent': 'ferry-readiness-probe' },
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await res.body.dump();
+    return statusIn(res.statusCode, config.healthyStatus) ? undefined : `HTTP ${res.statusCode} is not a healthy status`;
+  } catch (error) {
+    const name = (error as Error).name;
+    return name === 'TimeoutError' || name === 'AbortError' ? `no answer within ${timeoutMs} ms` : describeError(error);
+  }
+}
+
+function probeTcp(config: ProbeConfig, timeoutMs: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: config.host, port: config.readinessPort });
+    const done = (failure: string | undefined) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(failure);
+    };
+    const timer = setTimeout(() => done(`no connection within ${timeoutMs} ms`), timeoutMs);
+    socket.once('connect', () => done(undefined));
+    socket.once('error', (error) => done(describeError(error)));
+  });
+}

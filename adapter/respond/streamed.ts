@@ -1,0 +1,83 @@
+/**
+ * Streams the app's response through the Runtime API as it is produced: the prelude as soon as
+ * the app's head arrives (always, also for an empty body), then every chunk at once, with
+ * back-pressure end to end: Ferry reads the next chunk from the app only after the Runtime API
+ * took the previous one. Failures after the prelude end the upload with error trailers.
+ */
+import type { Readable } from 'node:stream';
+import { ERROR_TYPES, describeError } from '../errors.ts';
+import type { HeaderMap } from '../events/index.ts';
+import type { Logger } from '../log.ts';
+import type { PostOutcome } from '../runtime/runtime-api.ts';
+import type { ResponseStream } from '../runtime/response-stream.ts';
+import { STREAMED_RESPONSE_LIMIT, STREAM_PRELUDE_LIMIT } from './limits.ts';
+
+const DELIMITER = Buffer.alloc(8);
+/** Framing headers that belong to the hop between Ferry and the app, not to the client. */
+const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'trailer', 'upgrade', 'proxy-connection']);
+
+export interface StreamSource {
+  statusCode: number;
+  headers: HeaderMap;
+  body: Readable | Buffer;
+}
+
+export interface StreamReport {
+  outcome: PostOutcome;
+  bytes: number;
+  /** Why the stream ended with an error trailer, if it did. */
+  failure: string | undefined;
+}
+
+/** The JSON prelude: status, headers (repeats comma-joined), every Set-Cookie in `cookies`. */
+export function encodePrelude(statusCode: number, headers: HeaderMap): Buffer {
+  const single: Record<string, string> = {};
+  let cookies: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (name === 'set-cookie') cookies = Array.isArray(value) ? value : [value];
+    else if (!NOT_FORWARDED.has(name)) single[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  // JSON.stringify escapes control characters, so the prelude can never contain the NUL delimiter.
+  return Buffer.from(JSON.stringify({ statusCode, headers: single, cookies }));
+}
+
+export async function streamResponse(source: StreamSource, stream: ResponseStream, signal: AbortSignal, log: Logger, limit = STREAMED_RESPONSE_LIMIT): Promise<StreamReport> {
+  const prelude = encodePrelude(source.statusCode, source.headers);
+  if (prelude.length + DELIMITER.length > STREAM_PRELUDE_LIMIT) {
+    log.warn('stream prelude is over 16 KB: API Gateway REST streaming will reject it', { prelude_bytes: prelude.length });
+  }
+  await stream.write(Buffer.concat([prelude, DELIMITER]));
+
+  let bytes = 0;
+  let failure: [string, string] | undefined;
+  if (Buffer.isBuffer(source.body)) {
+    await stream.write(source.body);
+    bytes = source.body.length;
+  } else {
+    try {
+      for await (const chunk of source.body) {
+        const buffer = chunk as Buffer;
+        if (bytes + buffer.length > limit) {
+          await stream.write(buffer.subarray(0, limit - bytes));
+          bytes = limit;
+          failure = [ERROR_TYPES.FERRY_RESPONSE_TOO_LARGE, `The response is larger than Lambda's streaming limit of ${limit} bytes; Ferry stopped forwarding at the limit.`];
+          source.body.destroy();
+          break;
+        }
+        await stream.write(buffer);
+        bytes += buffer.length;
+        if (stream.broken) break;
+      }
+    } catch (error) {
+      failure = signal.aborted
+        ? [ERROR_TYPES.FERRY_DEADLINE, `The app was still sending its response at the invocation deadline (after ${bytes} bytes); Ferry ended the stream.`]
+        : [ERROR_TYPES.FERRY_APP_CONNECTION, `The app's response broke off after ${bytes} bytes: ${describeError(error)}`];
+    }
+  }
+
+  if (failure) {
+    log.error('stream ended with an error', { error_type: failure[0], reason: failure[1], bytes });
+    return { outcome: await stream.fail(failure[0], failure[1]), bytes, failure: failure[1] };
+  }
+  return { outcome: await stream.end(), bytes, failure: undefined };
+}

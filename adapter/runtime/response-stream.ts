@@ -1,0 +1,94 @@
+/**
+ * The streaming `/response` upload (lambda-protocol.md §2). This one call uses node:http rather
+ * than undici: errors after the first byte must end the chunked body with real HTTP trailers,
+ * and undici cannot send request trailers.
+ */
+import http from 'node:http';
+import { once } from 'node:events';
+import { FerryError } from '../errors.ts';
+import { splitHostPort } from './extensions-api.ts';
+import type { Invocation } from './invocation.ts';
+import type { PostOutcome } from './runtime-api.ts';
+import { resultHeaders } from './runtime-api.ts';
+
+export const STREAM_CONTENT_TYPE = 'application/vnd.awslambda.http-integration-response';
+const ERROR_TYPE_TRAILER = 'Lambda-Runtime-Function-Error-Type';
+const ERROR_BODY_TRAILER = 'Lambda-Runtime-Function-Error-Body';
+
+export interface ResponseStream {
+  /** Resolves when the bytes may be followed by more (back-pressure from the Runtime API). */
+  write(chunk: Buffer): Promise<void>;
+  /** End the upload normally. */
+  end(): Promise<PostOutcome>;
+  /** End the upload with error trailers; the body so far stays as it is. */
+  fail(errorType: string, errorMessage: string): Promise<PostOutcome>;
+  /** Set once the Runtime API connection failed; further writes are dropped. */
+  readonly broken: Error | undefined;
+}
+
+export function createStreamOpener(address: string): (invocation: Invocation) => ResponseStream {
+  const [host, port] = splitHostPort(address);
+  const agent = new http.Agent({ keepAlive: true });
+  return (invocation) => {
+    const req = http.request({
+      host,
+      port,
+      agent,
+      method: 'POST',
+      path: `/2018-06-01/runtime/invocation/${encodeURIComponent(invocation.requestId)}/response`,
+      headers: {
+        ...resultHeaders(invocation),
+        'lambda-runtime-function-response-mode': 'streaming',
+        'transfer-encoding': 'chunked',
+        trailer: `${ERROR_TYPE_TRAILER}, ${ERROR_BODY_TRAILER}`,
+        'content-type': STREAM_CONTENT_TYPE,
+      },
+    });
+    req.setNoDelay(true);
+    let broken: Error | undefined;
+    const answer = new Promise<http.IncomingMessage>((resolve, reject) => {
+      req.once('response', resolve);
+      req.once('error', (error) => {
+        broken = error;
+        reject(error);
+      });
+    });
+    answer.catch(() => undefined);
+
+    async function finish(): Promise<PostOutcome> {
+      const res = await answer;
+      res.resume();
+      await once(res, 'end');
+      const status = res.statusCode ?? 0;
+      if (status === 202 || status === 200) return 'accepted';
+      if (status >= 500) throw new FerryError('FERRY_RUNTIME_API', `Runtime API answered the streamed /response with HTTP ${status}; exiting`);
+      if (status === 413) return 'too-large';
+      if (status === 410) return 'late';
+      return 'rejected';
+    }
+
+    return {
+      get broken() {
+        return broken;
+      },
+      async write(chunk) {
+        if (broken || chunk.length === 0) return;
+        if (!req.write(chunk)) {
+          await Promise.race([once(req, 'drain'), answer.then(() => undefined, () => undefined)]);
+        }
+      },
+      async end() {
+        req.end();
+        return finish();
+      },
+      async fail(errorType, errorMessage) {
+        const body = Buffer.from(JSON.stringify({ errorType, errorMessage, stackTrace: [] })).toString('base64');
+        if (!broken) {
+          req.addTrailers({ [ERROR_TYPE_TRAILER]: errorType, [ERROR_BODY_TRAILER]: body });
+          req.end();
+        }
+        return finish();
+      },
+    };
+  };
+}

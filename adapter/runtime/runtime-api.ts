@@ -1,0 +1,89 @@
+/**
+ * Runtime API client on an undici pool with keep-alive. `/next` is a long poll with no timeout:
+ * the sandbox may be frozen for hours while it is pending. Every response body is consumed.
+ */
+import { Pool } from 'undici';
+import { FerryError } from '../errors.ts';
+import { parseInvocation, type Invocation } from './invocation.ts';
+
+const PREFIX = '/2018-06-01/runtime';
+
+/** What the Runtime API said to a result, as far as Ferry needs to act on it. */
+export type PostOutcome = 'accepted' | 'rejected' | 'too-large' | 'late';
+
+export interface RuntimeApi {
+  next(): Promise<Invocation>;
+  postResponse(invocation: Invocation, body: Buffer | string, contentType?: string): Promise<PostOutcome>;
+  postError(invocation: Invocation, errorType: string, body: unknown): Promise<PostOutcome>;
+  postInitError(errorType: string, body: unknown): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface RuntimeApiOptions {
+  /** Called for answers the contract calls unusual (4xx) with a short description; never thrown. */
+  onRejected?: (what: string, status: number, body: string) => void;
+}
+
+/** Headers Ferry echoes on /response and /error. */
+export function resultHeaders(invocation: Invocation): Record<string, string> {
+  return invocation.invocationNonce ? { 'lambda-runtime-invocation-id': invocation.invocationNonce } : {};
+}
+
+export function createRuntimeApi(address: string, options: RuntimeApiOptions = {}): RuntimeApi {
+  const pool = new Pool(`http://${address}`, {
+    headersTimeout: 0,
+    bodyTimeout: 0,
+    keepAliveTimeout: 600_000,
+    keepAliveMaxTimeout: 3_600_000,
+    pipelining: 1,
+  });
+
+  async function post(path: string, headers: Record<string, string>, body: Buffer | string, what: string): Promise<PostOutcome> {
+    const res = await pool.request({ method: 'POST', path, headers, body });
+    const text = await res.body.text();
+    if (res.statusCode === 202 || res.statusCode === 200) return 'accepted';
+    if (res.statusCode >= 500) {
+      throw new FerryError('FERRY_RUNTIME_API', `Runtime API answered ${what} with HTTP ${res.statusCode} (container error); exiting: ${text.slice(0, 200)}`);
+    }
+    options.onRejected?.(what, res.statusCode, text.slice(0, 500));
+    if (res.statusCode === 413) return 'too-large';
+    if (res.statusCode === 410) return 'late';
+    return 'rejected';
+  }
+
+  return {
+    async next() {
+      for (let attempt = 0; ; attempt++) {
+        const res = await pool.request({ method: 'GET', path: `${PREFIX}/invocation/next` });
+        if (res.statusCode === 200) {
+          const event = Buffer.from(await res.body.arrayBuffer());
+          return parseInvocation(res.headers, event);
+        }
+        const text = await res.body.text();
+        if (res.statusCode >= 500) {
+          throw new FerryError('FERRY_RUNTIME_API', `Runtime API answered /next with HTTP ${res.statusCode} (container error); exiting: ${text.slice(0, 200)}`);
+        }
+        // 403 while a previous upload is still finishing, or an unexpected status: wait briefly, ask again.
+        options.onRejected?.('/next', res.statusCode, text.slice(0, 500));
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 10 * 2 ** attempt)));
+      }
+    },
+
+    postResponse(invocation, body, contentType = 'application/json') {
+      const headers = { ...resultHeaders(invocation), 'content-type': contentType };
+      return post(`${PREFIX}/invocation/${encodeURIComponent(invocation.requestId)}/response`, headers, body, '/response');
+    },
+
+    postError(invocation, errorType, body) {
+      const headers = { ...resultHeaders(invocation), 'content-type': 'application/json', 'lambda-runtime-function-error-type': errorType };
+      return post(`${PREFIX}/invocation/${encodeURIComponent(invocation.requestId)}/error`, headers, JSON.stringify(body), '/error');
+    },
+
+    async postInitError(errorType, body) {
+      const headers = { 'content-type': 'application/json', 'lambda-runtime-function-error-type': errorType };
+      await post(`${PREFIX}/init/error`, headers, JSON.stringify(body), '/init/error');
+    },
+
+    close: () => pool.close(),
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * The wiring, in the order the data flows: configuration → readiness → invocation loops, each
+ * invocation going event → request → app → response → result (handle-invocation.ts).
+ */
+import { loadConfig, type Config, type Env } from './config.ts';
+import { ERROR_TYPES, FerryError, describeError, errorDocument } from './errors.ts';
+import { handleInvocation } from './handle-invocation.ts';
+import { createLogger, type Logger } from './log.ts';
+import { startApp, type AppProcess } from './app-process.ts';
+import { createAppClient } from './proxy/app-client.ts';
+import { target, waitForApp } from './proxy/readiness.ts';
+import type { ExtensionsClient } from './runtime/extensions-api.ts';
+import { runLoops } from './runtime/loop.ts';
+import { createStreamOpener } from './runtime/response-stream.ts';
+import { createRuntimeApi, type RuntimeApi } from './runtime/runtime-api.ts';
+
+export interface ServeOptions {
+  env: Env;
+  /** Set in extension mode (registered before this module was loaded). */
+  extension: ExtensionsClient | undefined;
+  /** Set in runtime mode: the app command Ferry starts itself. */
+  appCommand: string[] | undefined;
+  startedAt: number;
+  registeredAt: number;
+}
+
+/** After a connection failure, how long the app has to answer a probe before Ferry gives up on it. */
+const APP_GONE_GRACE_MS = 2_000;
+
+export async function serve(options: ServeOptions): Promise<void> {
+  const { env, extension } = options;
+  const bootLog = createLogger({ format: env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON' ? 'json' : 'text', level: 'INFO' });
+  const app = options.appCommand ? startApp(options.appCommand, bootLog) : undefined;
+
+  let config: Readonly<Config>;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    return initFailed(createRuntimeApi(env.AWS_LAMBDA_RUNTIME_API ?? ''), bootLog, error, app);
+  }
+  const log = createLogger({ format: config.logFormat, level: config.logLevel });
+  const runtime = createRuntimeApi(config.runtimeApi, {
+    onRejected: (what, status, body) => log.warn('the Runtime API refused a call', { call: what, status, body }),
+  });
+  app?.onExit((code, signal) => exitWith(log, 1, 'the app process exited', { code, signal }));
+  if (extension) watchShutdown(extension, log, app);
+  else app?.forwardSignals(() => exitWith(log, 0, 'shutting down on SIGTERM'));
+
+  // Readiness during Init, bounded so a slow app cannot trip the Init limit unreported.
+  const initUntil = Math.round(Date.now() - (performance.now() - options.startedAt) + config.initReadinessTimeoutMs);
+  const readiness = await waitForApp(config, initUntil, log);
+  if (!readiness.ready && !config.asyncInit) {
+    const message = `The app did not become ready at ${target(config)} within ${readiness.waitedMs} ms (last probe: ${readiness.lastFailure}). Check that it listens on AWS_LWA_PORT/PORT (${config.port}), or set AWS_LWA_ASYNC_INIT=true to let a slow app finish starting inside the first invocation.`;
+    return initFailed(runtime, log, new FerryError('FERRY_APP_NOT_READY', message), app);
+  }
+  let ready = readiness.ready;
+  const initMs = Math.round(performance.now() - options.startedAt);
+  const initDoneAt = Date.now();
+  log.info(ready ? 'app ready' : 'app not ready yet: Init ends now and the first invocation keeps waiting (AWS_LWA_ASYNC_INIT)', {
+    register_ms: Math.round(options.registeredAt - options.startedAt),
+    readiness_ms: readiness.waitedMs,
+    init_ms: initMs,
+  });
+
+  const appClient = createAppClient(config.host, config.port);
+  let unreachable = false;
+  let coldStartLogged = false;
+  const deps = {
+    config,
+    log,
+    runtime,
+    openStream: createStreamOpener(config.runtimeApi),
+    app: appClient,
+    appReady: async (untilMs: number) => ready || (ready = (await waitForApp(config, untilMs, log)).ready),
+    onAppUnreachable: () => (unreachable = true),
+  };
+
+  await runLoops({
+    concurrency: config.maxConcurrency,
+    runtime,
+    log,
+    isFatal: (error) => (error as FerryError).code === 'FERRY_RUNTIME_API',
+    handle: (invocation) => {
+      if (!coldStartLogged) {
+        coldStartLogged = true;
+        // A first invocation long after Init means Lambda initialised the sandbox ahead of demand.
+        log.info('cold start', { init_ms: initMs, readiness_ms: readiness.waitedMs, proactive_init: Date.now() - initDoneAt > 10_000 });
+      }
+      return handleInvocation(invocation, deps);
+    },
+    afterResult: async () => {
+      if (!unreachable) return;
+      unreachable = false;
+      const probe = await waitForApp(config, Date.now() + APP_GONE_GRACE_MS, log);
+      if (!probe.ready) await appGone(log, extension, `The app stopped answering at ${target(config)} (${probe.lastFailure}); exiting so Lambda replaces the sandbox.`);
+    },
+  }).catch((error) => exitWith(log, 1, 'fatal error', { reason: describeError(error) }));
+}
+
+/** Report an Init failure where Lambda shows it to the caller, then exit non-zero. */
+async function initFailed(runtime: RuntimeApi, log: Logger, error: unknown, app: AppProcess | undefined): Promise<void> {
+  const errorType = error instanceof FerryError ? error.errorType : ERROR_TYPES.FERRY_INTERNAL;
+  const message = describeError(error);
+  log.error(message, { error_type: errorType });
+  await runtime.postInitError(errorType, errorDocument(errorType, message)).catch(() => undefined);
+  app?.kill();
+  await exitWith(log, 1);
+}
+
+async function appGone(log: Logger, extension: ExtensionsClient | undefined, message: string): Promise<void> {
+  log.error(message, { error_type: ERROR_TYPES.FERRY_APP_GONE });
+  await extension?.reportError('exit', ERROR_TYPES.FERRY_APP_GONE, errorDocument(ERROR_TYPES.FERRY_APP_GONE, message)).catch(() => undefined);
+  await exitWith(log, 1);
+}
+
+/** SHUTDOWN from Lambda: stop, and exit within the window. */
+function watchShutdown(extension: ExtensionsClient, log: Logger, app: AppProcess | undefined): void {
+  void (async () => {
+    while (true) {
+      const event = await extension.nextEvent().catch((error) => {
+        log.warn('extension event/next failed', { reason: describeError(error) });
+        return undefined;
+      });
+      if (event === undefined) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        continue;
+      }
+      if (event.eventType.toUpperCase() === 'SHUTDOWN') {
+        app?.kill();
+        return exitWith(log, 0, 'shutting down', { reason: String(event.shutdownReason ?? '').toLowerCase() });
+      }
+    }
+  })();
+}
+
+/** Write the last line, let stderr drain, exit. */
+export function exitWith(log: Logger, code: number, message?: string, fields?: Record<string, string | number | boolean | null | undefined>): Promise<never> {
+  if (message) (code === 0 ? log.info : log.error)(message, fields);
+  return new Promise(() => {
+    process.stderr.write('', () => process.exit(code));
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * Starts the real, built adapter as Lambda would: the emulator, then Ferry as an external
+ * extension, then (after it registered) the app as the function's process.
+ */
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../adapter/local/emulator/index.ts';
+import { startSandbox, type Sandbox } from '../../adapter/local/sandbox.ts';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const FERRY_BIN = path.join(ROOT, 'dist/layer/extensions/ferry');
+export const ECHO_APP = ['node', path.join(ROOT, 'test/fixtures/echo-app.mjs')];
+
+export interface FerryUnderTest {
+  emulator: Emulator;
+  sandbox: Sandbox;
+  /** The app's port. */
+  port: number;
+  invoke: Emulator['invoke'];
+  /** Ferry's own log lines so far. */
+  ferryLogs(): string[];
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** The app command; default the echo app. */
+  app?: string[];
+  env?: Record<string, string>;
+  emulator?: EmulatorOptions;
+  /** `runtime`: start `ferry -- <app>` as the function process instead of the extension. */
+  mode?: 'extension' | 'runtime';
+  /** Wait for Init to finish (the first /next); default true. */
+  waitForInit?: boolean;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export async function startFerry(options: StartOptions = {}): Promise<FerryUnderTest> {
+  const emulator = await startEmulator(options.emulator);
+  const port = await freePort();
+  const app = options.app ?? ECHO_APP;
+  const env = { PORT: String(port), ...options.env };
+  let sandbox: Sandbox;
+  try {
+    sandbox =
+      options.mode === 'runtime'
+        ? await startSandbox({ emulator, runtime: { command: [FERRY_BIN, '--', ...app], cwd: ROOT }, env })
+        : await startSandbox({ emulator, extensions: [{ path: FERRY_BIN }], runtime: { command: app, cwd: ROOT }, env });
+    if (options.waitForInit !== false) await emulator.waitFor('init-done', undefined, 15_000);
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
+  return {
+    emulator,
+    sandbox,
+    port,
+    invoke: (event, invokeOptions) => emulator.invoke(event, invokeOptions),
+    ferryLogs: () => sandbox.logs.filter((l) => l.line.includes('[ferry]') || l.line.includes('"logger":"ferry"')).map((l) => l.line),
+    async close() {
+      await sandbox.stop().catch(() => undefined);
+      await emulator.close();
+    },
+  };
+}
