@@ -109,6 +109,23 @@ describe('GET /extension/event/next', () => {
     expect(names.lastIndexOf('extension-next')).toBeLessThan(names.lastIndexOf('invocation-delivered'));
   });
 
+  it('resets the sandbox when an extension holds back its next past the deadline, then stops waiting for it', async () => {
+    const e = await start();
+    const id = await register(e, 'slowpoke', ['INVOKE']);
+    const poll = extensionNext(e, id);
+    const runtime = next(e);
+    const first = e.invoke({}, { requestId: 'held', timeoutMs: 200 });
+    const d = await runtime;
+    await poll;
+    await respond(e, d, 'answered in time');
+    expect((await first).outcome).toBe('response');
+    parked(next(e));
+    const second = e.invoke({}, { requestId: 'after' });
+    expect(await e.waitFor('sandbox-reset')).toEqual({ reason: 'timeout', requestId: 'held', afterResponse: true, releasedExtensions: ['slowpoke'] });
+    await e.waitFor('invocation-delivered', (p: { requestId: string }) => p.requestId === 'after');
+    void second;
+  });
+
   it('delivers SHUTDOWN with its reason and deadline to SHUTDOWN subscribers only', async () => {
     const e = await start();
     const invokeOnly = await register(e, 'invoke-only', ['INVOKE']);

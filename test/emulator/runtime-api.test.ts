@@ -240,6 +240,24 @@ describe('bad input', () => {
   });
 });
 
+describe('close()', () => {
+  it('rejects unfinished invokes with a clear message and ends pending long polls', async () => {
+    const e = await start();
+    const polling = next(e);
+    await e.waitFor('runtime-next');
+    const delivered = e.invoke({}, { requestId: 'in-flight' });
+    await polling;
+    const queued = e.invoke({}, { requestId: 'queued' });
+    const extension = send(e, 'GET', '/2020-01-01/extension/event/next');
+    await e.close();
+    await expect(delivered).rejects.toThrow('invocation in-flight did not complete: the emulator was closed first');
+    await expect(queued).rejects.toThrow(/queued did not complete/);
+    await expect(e.invoke({})).rejects.toThrow(/closed/);
+    await extension.catch(() => undefined);
+    emulator = undefined;
+  });
+});
+
 describe('waitFor and the history', () => {
   it('resolves for events that already happened, waits for new ones with since, and times out with the recent events', async () => {
     const e = await start();

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'undici';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LEASE_URL_HEADER, startLeaseServer, type LeaseServer } from '../../adapter/lease/index.ts';
 import { waitUntil, waitUntilCurrent } from '../../adapter/wait-until/index.ts';
@@ -137,6 +138,30 @@ describe('waitUntil in a node:http app', () => {
     second.resolve();
     expect(await settled).toMatchObject({ leases: 2, cutOff: [] });
     expect(order).toEqual(['lease begun', 'lease begun', 'lease ended', 'first done', 'lease ended', 'settled']);
+  });
+
+  it('leaves a keep-alive connection usable: the next request on it is answered normally', async () => {
+    const client = new Client(appUrl.slice(0, -1));
+    const works = [signal(), signal()];
+    let served = 0;
+    handle = (req, res) => {
+      waitUntil(req, works[served++].promise);
+      res.end(`answer ${served}`);
+    };
+    try {
+      for (const [at, requestId] of ['req-1', 'req-2'].entries()) {
+        const { headers } = leases.open(requestId);
+        const reply = await client.request({ method: 'GET', path: '/', headers });
+        expect(await reply.body.text()).toBe(`answer ${at + 1}`);
+        works[at].resolve();
+        expect(await leases.settle(requestId, soon())).toMatchObject({ leases: 1, cutOff: [] });
+      }
+      // Both answers came over one connection, and nothing still shadows its uncork.
+      const sockets = await new Promise<number>((resolve) => app.getConnections((_error, count) => resolve(count)));
+      expect(sockets).toBe(1);
+    } finally {
+      await client.close();
+    }
   });
 
   it('logs a failed work once, still ends its lease, and leaves no unhandled rejection', async () => {

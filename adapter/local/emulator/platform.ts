@@ -280,10 +280,10 @@ export function createPlatform(opts: ResolvedEmulatorOptions, log: EventLog) {
       freezer.thaw('shutdown');
       state.shuttingDown = true;
       const deadlineMs = Date.now() + windowMs;
+      log.record('shutdown', { reason, deadlineMs });
       for (const ext of extensions.list) {
         if (ext.events.includes('SHUTDOWN')) extensions.push(ext, { eventType: 'SHUTDOWN', shutdownReason: reason, deadlineMs });
       }
-      log.record('shutdown', { reason, deadlineMs });
     },
 
     close(): void {
