@@ -1,12 +1,14 @@
 /**
  * Random names. A scope token is the only thing standing between a lease URL and any other
- * process in the sandbox that can reach loopback, so it is long and unguessable (144 bits).
- * Lease ids only need to be unique within their scope: the token already guards them.
+ * process in the sandbox that can reach loopback, so it is unguessable (122 random bits).
+ * randomUUID draws from a cached entropy pool: about 10x cheaper than randomBytes per call, and
+ * a token is minted on every invocation. Lease ids only need to be unique within their scope
+ * (the token already guards them), so they are short.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 export function newScopeToken(): string {
-  return randomBytes(18).toString('base64url');
+  return randomUUID().replaceAll('-', '');
 }
 
 export function newLeaseId(): string {

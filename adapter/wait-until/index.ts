@@ -37,16 +37,23 @@ export interface WaitUntilRequest {
 
 /** Keep the Lambda sandbox running until `promise` settles (bounded by the invocation deadline). */
 export function waitUntil(req: WaitUntilRequest, promise: Work): void {
+  let release: (() => void) | undefined;
+  let work: Promise<void> | undefined;
   try {
     const url = leaseUrlOf(req);
+    if (url === undefined) {
+      work = watch(promise);
+      return;
+    }
     // Held before the work starts: work that answers synchronously must not slip past the lease.
-    const release = url === undefined ? undefined : holdResponse(req.socket);
-    const work = watch(promise);
-    if (url === undefined || release === undefined) return;
+    release = holdResponse(req.socket);
+    work = watch(promise);
     takeLease(url, release, work);
   } catch (error) {
-    // Never throw into the app: a helper fault must not turn into a failed request.
-    warnOnce('internal', `[ferry] waitUntil failed internally; the work still runs but holds no lease: ${describe(error)}`);
+    // Never throw into the app, never leave its response held, always let its work run.
+    release?.();
+    if (work === undefined) watch(promise);
+    warnOnce('internal', `[ferry] waitUntil failed internally; the work runs but holds no lease: ${describe(error)}`);
   }
 }
 
@@ -75,13 +82,19 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const current = new AsyncLocalStorage<{ request: WaitUntilRequest }>();
 
 /*
- * node:http publishes `http.server.request.start` (Node >= 18.? / 20) synchronously just before
- * it emits 'request', so entering the store here puts the handler and everything it starts into
- * this request's async context. Subscribed once, when this module is first imported.
+ * node:http publishes `http.server.request.start` (a built-in channel since Node 18, present on
+ * every Node 20, still marked experimental) synchronously just before it emits 'request', so
+ * entering the store here puts the handler and everything it starts into this request's async
+ * context. Subscribed once, when this module is first imported. A subscriber that throws becomes
+ * an uncaught exception in the app, hence the try.
  */
 diagnostics.subscribe('http.server.request.start', (message) => {
-  const request = (message as { request?: IncomingMessage } | undefined)?.request;
-  if (request !== undefined) current.enterWith({ request: request as WaitUntilRequest });
+  try {
+    const request = (message as { request?: IncomingMessage } | undefined)?.request;
+    if (request !== undefined) current.enterWith({ request: request as WaitUntilRequest });
+  } catch {
+    // Without the store only waitUntilCurrent is lost, and it says so when called.
+  }
 });
 
 // --- the work ------------------------------------------------------------------------------
