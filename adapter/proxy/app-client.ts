@@ -15,8 +15,6 @@ import type { AppRequest, HeaderMap } from '../events/index.ts';
 const STALE_AFTER_MS = 4_000;
 /** Connection-level failures that mean "this socket was already dead", safe to retry once. */
 const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
-/** Headers an HTTP/1.1 client frames itself; forwarding them would break the request. */
-const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer', 'content-length', 'expect', 'http2-settings'];
 
 export interface AppResponseHead {
   statusCode: number;
@@ -49,14 +47,11 @@ export function createAppClient(host: string, port: number): AppClient {
   }
 
   async function attempt(request: AppRequest, signal: AbortSignal, dispatcher: Pool): Promise<AppResponseHead> {
-    const headers: HeaderMap = {};
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (!HOP_BY_HOP.includes(name)) headers[name] = value;
-    }
+    // Codecs have already dropped the hop-by-hop headers undici frames itself.
     const res = await dispatcher.request({
       method: request.method,
       path: request.target,
-      headers,
+      headers: request.headers,
       body: request.body ?? undefined,
       signal,
     });

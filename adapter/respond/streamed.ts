@@ -6,15 +6,13 @@
  */
 import type { Readable } from 'node:stream';
 import { ERROR_TYPES, describeError } from '../errors.ts';
-import type { HeaderMap } from '../events/index.ts';
+import { commaJoinedHeaders, type HeaderMap } from '../events/index.ts';
 import type { Logger } from '../log.ts';
 import type { PostOutcome } from '../runtime/runtime-api.ts';
 import type { ResponseStream } from '../runtime/response-stream.ts';
 import { STREAMED_RESPONSE_LIMIT, STREAM_PRELUDE_LIMIT } from './limits.ts';
 
 const DELIMITER = Buffer.alloc(8);
-/** Framing headers that belong to the hop between Ferry and the app, not to the client. */
-const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'trailer', 'upgrade', 'proxy-connection']);
 
 export interface StreamSource {
   statusCode: number;
@@ -31,12 +29,9 @@ export interface StreamReport {
 
 /** The JSON prelude: status, headers (repeats comma-joined), every Set-Cookie in `cookies`. */
 export function encodePrelude(statusCode: number, headers: HeaderMap): Buffer {
-  const single: Record<string, string> = {};
-  let cookies: string[] = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (name === 'set-cookie') cookies = Array.isArray(value) ? value : [value];
-    else if (!NOT_FORWARDED.has(name)) single[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
+  const { headers: single, cookies } = commaJoinedHeaders(headers);
+  // The length may not hold: Ferry can cut the stream at the limit, and Lambda frames it anew.
+  delete single['content-length'];
   // JSON.stringify escapes control characters, so the prelude can never contain the NUL delimiter.
   return Buffer.from(JSON.stringify({ statusCode, headers: single, cookies }));
 }

@@ -130,10 +130,12 @@ const holds = new WeakMap<Socket, Hold>();
  * last release removes it and takes away that final level.
  */
 function holdResponse(socket: Socket | undefined): () => void {
-  if (socket === undefined || typeof socket.cork !== 'function' || socket.destroyed) {
+  if (socket === undefined || typeof socket.cork !== 'function') {
     warnOnce('no-socket', '[ferry] waitUntil: the request has no socket, so the response cannot wait for the lease; call waitUntil with the node:http request.');
     return () => undefined;
   }
+  // The client is gone: there is no response left to hold.
+  if (socket.destroyed) return () => undefined;
   let hold: Hold | undefined;
   try {
     socket.cork();
@@ -191,7 +193,6 @@ function takeLease(url: string, release: () => void, work: Promise<void>): void 
   // pending: Ferry has not answered; held: Ferry holds lease `leaseId`; over: no lease to end.
   let state: 'pending' | 'held' | 'over' = 'pending';
   let leaseId: string | undefined;
-  let done = false;
   let timedOut = false;
   let hungUp = false;
 
@@ -229,7 +230,6 @@ function takeLease(url: string, release: () => void, work: Promise<void>): void 
     res.on('end', () => {
       if (said.startsWith('cut-off')) console.warn('[ferry] waitUntil: the lease was cut off at the invocation deadline; unfinished work freezes with the sandbox.');
     });
-    if (done) endLease(url, leaseId, begin);
   });
   begin.on('error', (error) => {
     const wasPending = state === 'pending';
@@ -244,7 +244,6 @@ function takeLease(url: string, release: () => void, work: Promise<void>): void 
   begin.end();
 
   void work.then(() => {
-    done = true;
     if (state === 'held') endLease(url, leaseId, begin);
     // Hanging up ends a lease Ferry may already have registered, and releases the response.
     else if (state === 'pending') {

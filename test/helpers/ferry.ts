@@ -2,6 +2,7 @@
  * Starts the real, built adapter as Lambda would: the emulator, then Ferry as an external
  * extension, then (after it registered) the app as the function's process.
  */
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,8 @@ export interface FerryUnderTest {
   /** The app's port. */
   port: number;
   invoke: Emulator['invoke'];
+  /** The pid of the Ferry process (the extension, or the runtime in runtime mode). */
+  ferryPid: number;
   /** Ferry's own log lines so far. */
   ferryLogs(): string[];
   close(): Promise<void>;
@@ -66,10 +69,18 @@ export async function startFerry(options: StartOptions = {}): Promise<FerryUnder
     sandbox,
     port,
     invoke: (event, invokeOptions) => emulator.invoke(event, invokeOptions),
+    ferryPid: (options.mode === 'runtime' ? sandbox.runtime : sandbox.processes.find((p) => p !== sandbox.runtime)!).pid!,
     ferryLogs: () => sandbox.logs.filter((l) => l.line.includes('[ferry]') || l.line.includes('"logger":"ferry"')).map((l) => l.line),
     async close() {
       await sandbox.stop().catch(() => undefined);
       await emulator.close();
     },
   };
+}
+
+/** Resident memory of a process in bytes, from /proc (Linux). */
+export function residentBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /VmRSS:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) * 1024 : NaN;
 }

@@ -198,6 +198,25 @@ describe('waitUntil in a node:http app', () => {
     expect(order).toContain('lease ended');
   });
 
+  it('warns when Ferry cut the lease off at the deadline, and ends quietly when the work finishes later', async () => {
+    const helper = await freshHelper();
+    const warned = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { headers } = leases.open('req-1');
+    const work = signal();
+    handle = (req, res) => {
+      helper.waitUntil(req, work.promise);
+      res.end('ok');
+    };
+    await request(appUrl, { headers });
+    const warning = new Promise((resolve) => warned.mockImplementation(resolve));
+    const report = await leases.settle('req-1', Date.now() + 20);
+    expect(report.cutOff).toHaveLength(1);
+    expect(String(await warning)).toMatch(/cut off at the invocation deadline/);
+    work.resolve();
+    await sleep(10);
+    expect(warned).toHaveBeenCalledTimes(1);
+  });
+
   it('outside Lambda (no lease header) still runs the work and warns once', async () => {
     const helper = await freshHelper();
     const warned = vi.spyOn(console, 'warn').mockImplementation(() => undefined);

@@ -79,7 +79,14 @@ export function receiveStream(
   platform.partialOnTimeout.set(inv, () => ({ ...described(), payload: sink.peek(), bodyBytes: sink.bytes }));
 
   let ended = false;
-  req.on('data', (chunk: Buffer) => (splitter ? splitter.push(chunk) : sink.push(chunk)));
+  req.on('data', (chunk: Buffer) => {
+    if (splitter) splitter.push(chunk);
+    else sink.push(chunk);
+    if (options.readDelayMs) {
+      req.pause();
+      setTimeout(() => req.resume(), options.readDelayMs);
+    }
+  });
   req.on('error', () => {});
   req.on('end', () => {
     ended = true;

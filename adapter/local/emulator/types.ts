@@ -57,6 +57,8 @@ export interface InvokeOptions {
   onBodyChunk?: (chunk: Buffer, atMs: number) => void;
   /** Streaming: only count and hash the body, keep no bytes (`payload` is then empty). For huge streams. */
   discardBody?: boolean;
+  /** Streaming: pause reading the upload this long after each chunk, like a slow client (tests back-pressure). */
+  readDelayMs?: number;
 }
 
 export interface StreamPrelude {
