@@ -7,9 +7,11 @@ import { ERROR_TYPES, FerryError, describeError, errorDocument } from './errors.
 import { handleInvocation } from './handle-invocation.ts';
 import { createLogger, type Logger } from './log.ts';
 import { startApp, type AppProcess } from './app-process.ts';
+import { startLeaseServer, type LeaseServer, type SettleReport } from './lease/index.ts';
 import { createAppClient } from './proxy/app-client.ts';
 import { target, waitForApp } from './proxy/readiness.ts';
 import type { ExtensionsClient } from './runtime/extensions-api.ts';
+import type { Invocation } from './runtime/invocation.ts';
 import { runLoops } from './runtime/loop.ts';
 import { createStreamOpener } from './runtime/response-stream.ts';
 import { createRuntimeApi, type RuntimeApi } from './runtime/runtime-api.ts';
@@ -24,6 +26,8 @@ export interface ServeOptions {
   registeredAt: number;
 }
 
+/** Time kept back from the SHUTDOWN window to flush logs and exit. */
+const SHUTDOWN_EXIT_RESERVE_MS = 200;
 /** After a connection failure, how long the app has to answer a probe before Ferry gives up on it. */
 const APP_GONE_GRACE_MS = 2_000;
 
@@ -43,7 +47,8 @@ export async function serve(options: ServeOptions): Promise<void> {
     onRejected: (what, status, body) => log.warn('the Runtime API refused a call', { call: what, status, body }),
   });
   app?.onExit((code, signal) => exitWith(log, 1, 'the app process exited', { code, signal }));
-  if (extension) watchShutdown(extension, log, app);
+  const leases = await startLeaseServer();
+  if (extension) watchShutdown(extension, log, app, leases);
   else app?.forwardSignals(() => exitWith(log, 0, 'shutting down on SIGTERM'));
 
   // Readiness during Init, bounded so a slow app cannot trip the Init limit unreported.
@@ -73,6 +78,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     app: appClient,
     appReady: async (untilMs: number) => ready || (ready = (await waitForApp(config, untilMs, log)).ready),
     onAppUnreachable: () => (unreachable = true),
+    extraHeaders: (invocation: Invocation) => leases.open(invocation.requestId).headers,
   };
 
   await runLoops({
@@ -88,7 +94,10 @@ export async function serve(options: ServeOptions): Promise<void> {
       }
       return handleInvocation(invocation, deps);
     },
-    afterResult: async () => {
+    afterResult: async (invocation) => {
+      // Post-response work: hold /next (and so the freeze) until the app's leases end.
+      const report = await leases.settle(invocation.requestId, invocation.deadlineMs - config.deadlineMarginMs);
+      if (report.leases > 0) logPostResponse(log, invocation.requestId, report);
       if (!unreachable) return;
       unreachable = false;
       const probe = await waitForApp(config, Date.now() + APP_GONE_GRACE_MS, log);
@@ -113,8 +122,14 @@ async function appGone(log: Logger, extension: ExtensionsClient | undefined, mes
   await exitWith(log, 1);
 }
 
-/** SHUTDOWN from Lambda: stop, and exit within the window. */
-function watchShutdown(extension: ExtensionsClient, log: Logger, app: AppProcess | undefined): void {
+function logPostResponse(log: Logger, requestId: string, report: SettleReport): void {
+  const fields = { request_id: requestId, leases: report.leases, post_response_ms: report.waitedMs, cut_off: report.cutOff.length };
+  if (report.cutOff.length === 0) return log.info('post-response work done', fields);
+  log.warn('post-response work cut off at the deadline', { ...fields, cut_off_ages_ms: report.cutOff.map((c) => c.ageMs).join(',') });
+}
+
+/** SHUTDOWN from Lambda: stop, let open leases finish inside the window, exit 0 before it ends. */
+function watchShutdown(extension: ExtensionsClient, log: Logger, app: AppProcess | undefined, leases: LeaseServer): void {
   void (async () => {
     while (true) {
       const event = await extension.nextEvent().catch((error) => {
@@ -126,8 +141,13 @@ function watchShutdown(extension: ExtensionsClient, log: Logger, app: AppProcess
         continue;
       }
       if (event.eventType.toUpperCase() === 'SHUTDOWN') {
+        const reason = String(event.shutdownReason ?? '').toLowerCase();
+        // Lambda's window is 2 s in total; keep a share of it for flushing logs and exiting.
+        const until = Math.min(event.deadlineMs ?? Infinity, Date.now() + 2_000) - SHUTDOWN_EXIT_RESERVE_MS;
+        const report = await leases.drain(until);
+        if (report.leases > 0) logPostResponse(log, 'shutdown', report);
         app?.kill();
-        return exitWith(log, 0, 'shutting down', { reason: String(event.shutdownReason ?? '').toLowerCase() });
+        return exitWith(log, 0, 'shutting down', { reason });
       }
     }
   })();

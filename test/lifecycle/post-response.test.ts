@@ -1,0 +1,71 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { functionUrlEvent } from '../helpers/events.ts';
+import { ROOT, startFerry, type FerryUnderTest } from '../helpers/ferry.ts';
+
+/** Stands in for the mail service: records when each post-response request arrived. */
+async function startCapture() {
+  const arrivals = new Map<string, number>();
+  const server = http.createServer((req, res) => {
+    arrivals.set(new URL(req.url!, 'http://x').searchParams.get('id')!, performance.now());
+    res.end('ok');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, arrivals, close: () => new Promise((r) => server.close(r)) };
+}
+
+let ferry: FerryUnderTest | undefined;
+let capture: Awaited<ReturnType<typeof startCapture>>;
+beforeAll(async () => {
+  capture = await startCapture();
+  return () => capture.close();
+});
+afterEach(async () => {
+  await ferry?.close();
+  ferry = undefined;
+  capture.arrivals.clear();
+});
+
+const signup = (id: number) => functionUrlEvent({ method: 'POST', path: `/signup/${id}`, headers: { 'content-type': 'application/json' }, body: '{}' });
+
+describe('work after the response (the "silent crash" app)', () => {
+  it('without a lease, the freeze stops the work: it has not run by the time the sandbox froze', async () => {
+    ferry = await startFerry({ app: ['node', `${ROOT}/test/fixtures/silent-crash-app.mjs`], env: { CAPTURE_URL: capture.url }, emulator: { freeze: true } });
+    const since = ferry.emulator.mark();
+    const result = await ferry.invoke(signup(1));
+    expect(result.json().statusCode).toBe(201);
+    await ferry.emulator.waitFor('freeze', undefined, 5_000, since);
+    // Frozen for a second: three times the work's 300 ms, and still nothing arrived.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(capture.arrivals.has('1')).toBe(false);
+    // It was frozen, not lost: the next invocation thaws the sandbox and the old work runs then.
+    await ferry.invoke(signup(2));
+    await expect.poll(() => capture.arrivals.has('1'), { timeout: 3_000 }).toBe(true);
+  });
+
+  it('with waitUntil, 100 of 100 invocations deliver their work before the freeze, each after its response', async () => {
+    ferry = await startFerry({
+      app: ['node', `${ROOT}/test/fixtures/silent-crash-app.mjs`],
+      env: { CAPTURE_URL: capture.url, USE_LEASE: '1' },
+      emulator: { freeze: true },
+    });
+    const rows: Array<{ responseDone: number; workArrived: number; frozeAt: number }> = [];
+    for (let id = 0; id < 100; id++) {
+      const since = ferry.emulator.mark();
+      const result = await ferry.invoke(signup(id));
+      expect(result.json().statusCode).toBe(201);
+      await ferry.emulator.waitFor('freeze', undefined, 5_000, since);
+      const frozeAt = ferry.emulator.history.findLast((h) => h.name === 'freeze')!.at;
+      rows.push({ responseDone: result.timings.completedAt - result.timings.invokedAt, workArrived: (capture.arrivals.get(String(id)) ?? NaN) - result.timings.invokedAt, frozeAt: frozeAt - result.timings.invokedAt });
+    }
+    for (const row of rows) {
+      expect(row.workArrived).toBeLessThan(row.frozeAt);
+      expect(row.responseDone).toBeLessThan(row.workArrived);
+    }
+    const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1]!.toFixed(1);
+    console.info(`silent crash, 100 invocations, median ms after invoke: response ${median(rows.map((r) => r.responseDone))}, work arrived ${median(rows.map((r) => r.workArrived))}, frozen ${median(rows.map((r) => r.frozeAt))}`);
+    const logs = ferry.ferryLogs().join('\n');
+    expect(logs).toMatch(/post-response work done .*leases=1 .*post_response_ms=\d+/);
+  }, 120_000);
+});
