@@ -1,12 +1,21 @@
 // Builds Ferry with esbuild:
 //   dist/layer/extensions/ferry   the adapter, one self-contained executable (the layer and the
-//                                 image are built from this path)
+//                                 image are built from this path); at most BUNDLE_BUDGET bytes
+//   dist/layer/bootstrap          the exec wrapper (AWS_LAMBDA_EXEC_WRAPPER=/opt/bootstrap)
+//   dist/ferry-layer.zip          the layer archive: extensions/ferry + bootstrap, mode 0755
 //   dist/cli.js                   `ferry local` (emulator + front door); never in the layer
 //   dist/local.mjs|.cjs           startLocal() for tests in users' projects
 //   dist/wait-until.mjs|.cjs      the app-side waitUntil helper
 import { build } from 'esbuild';
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { slimUndici } from './slim-undici.mjs';
+import { zip } from './zip.mjs';
+
+/** The adapter's size limit in bytes: it is read and compiled on every cold start. */
+export const BUNDLE_BUDGET = 250_000;
+const FERRY = 'dist/layer/extensions/ferry';
+const BOOTSTRAP = 'dist/layer/bootstrap';
 
 const common = {
   bundle: true,
@@ -27,11 +36,29 @@ await build({
   // CommonJS: an extension-less executable is loaded as CommonJS by every Node version.
   format: 'cjs',
   entryPoints: ['adapter/main.ts'],
-  outfile: 'dist/layer/extensions/ferry',
+  outfile: FERRY,
   minify: true,
   banner: { js: '#!/usr/bin/env node' },
+  // Only the part of undici Ferry reaches (Pool, Client, HTTP/1.1, one llhttp build).
+  plugins: [slimUndici()],
 });
-await chmod('dist/layer/extensions/ferry', 0o755);
+await chmod(FERRY, 0o755);
+const bundleBytes = (await stat(FERRY)).size;
+if (bundleBytes > BUNDLE_BUDGET) {
+  throw new Error(`${FERRY} is ${bundleBytes} bytes, over the ${BUNDLE_BUDGET}-byte budget: find what grew with esbuild's metafile (see layer/README.md)`);
+}
+
+await copyFile('layer/bootstrap', BOOTSTRAP);
+await chmod(BOOTSTRAP, 0o755);
+// The layer is extracted into /opt: /opt/extensions/ferry (Lambda starts it) and /opt/bootstrap.
+await writeFile(
+  'dist/ferry-layer.zip',
+  zip([
+    { name: 'bootstrap', data: await readFile(BOOTSTRAP), mode: 0o755 },
+    { name: 'extensions/', mode: 0o755 },
+    { name: 'extensions/ferry', data: await readFile(FERRY), mode: 0o755 },
+  ]),
+);
 
 if (existsSync('adapter/cli/main.ts')) {
   await build({ ...common, format: 'cjs', entryPoints: ['adapter/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
@@ -45,3 +72,4 @@ for (const [entry, name] of [
   await build({ ...common, format: 'esm', entryPoints: [entry], outfile: `dist/${name}.mjs` });
   await build({ ...common, format: 'cjs', entryPoints: [entry], outfile: `dist/${name}.cjs` });
 }
+console.log(`${FERRY}: ${bundleBytes} bytes (budget ${BUNDLE_BUDGET})`);

@@ -21,6 +21,10 @@ describe('start-up', () => {
     expect(result.json()).toMatchObject({ statusCode: 200 });
     expect(JSON.parse(result.json().body)).toEqual({ hello: 'world', framework: 'fastify' });
     expect(ferry.ferryLogs().join('\n')).toMatch(/app ready .*register_ms=\d+/);
+    // One line per cold start: init duration, readiness wait, proactive initialisation or not.
+    expect(ferry.ferryLogs().filter((l) => l.includes('cold start'))).toEqual([
+      expect.stringMatching(/cold start init_ms=\d+ readiness_ms=\d+ proactive_init=false/),
+    ]);
   });
 
   it('waits for an app that starts late, logging progress every 2 s', async () => {

@@ -1,0 +1,45 @@
+/**
+ * Where the built Ferry executable (`dist/layer/extensions/ferry`) is: startLocal runs the real,
+ * built adapter, never its source, so what is tested locally is what ships in the layer.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const EXTENSION = path.join('layer', 'extensions', 'ferry');
+
+/**
+ * The first of: `explicit`; beside the bundle that runs this code (`dist/cli.js`,
+ * `dist/local.cjs` → `dist/layer/extensions/ferry`); the `ferry-lambda` package as resolved from
+ * `cwd` (an installed package, or this repository itself); `<cwd>/dist/…`.
+ * Throws an error that says how to build it when none exists.
+ */
+export function locateFerry(explicit: string | undefined, cwd: string): string {
+  if (explicit !== undefined) {
+    if (!existsSync(explicit)) throw new Error(`Ferry was not found at ${explicit} (the ferryPath option).`);
+    return path.resolve(explicit);
+  }
+  const candidates: string[] = [];
+  // CommonJS bundles know their own folder; the ES module bundle finds the package instead
+  // (`import.meta` would make esbuild's CommonJS build of this same file warn).
+  if (typeof __dirname === 'string') {
+    candidates.push(path.join(__dirname, EXTENSION), path.join(__dirname, '..', '..', 'dist', EXTENSION));
+  }
+  const packageRoot = resolvePackageRoot(cwd);
+  if (packageRoot) candidates.push(path.join(packageRoot, 'dist', EXTENSION));
+  candidates.push(path.join(cwd, 'dist', EXTENSION));
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (found) return found;
+  throw new Error(
+    `The built Ferry adapter (dist/${EXTENSION.split(path.sep).join('/')}) was not found. ` +
+      `Run \`npm run build\` in the ferry-lambda repository first. Looked in:\n${[...new Set(candidates)].map((c) => `  ${c}`).join('\n')}`,
+  );
+}
+
+function resolvePackageRoot(cwd: string): string | undefined {
+  try {
+    return path.dirname(createRequire(path.join(cwd, 'noop.js')).resolve('ferry-lambda/package.json'));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * The whole Lambda path on a laptop: the Runtime API emulator, the built Ferry as an external
+ * extension, the app as the function's process (started after Ferry registered, as Lambda does),
+ * and a front door that turns HTTP requests into the chosen event source's events.
+ */
+import type { ChildProcess } from 'node:child_process';
+import type { Server } from 'node:http';
+import { startEmulator, type Emulator } from './emulator/index.ts';
+import { freePort } from './free-port.ts';
+import { startFrontDoor, type LocalEventSource } from './front-door/index.ts';
+import { locateFerry } from './locate-ferry.ts';
+import { startSandbox, type Sandbox } from './sandbox.ts';
+
+export interface LocalOptions {
+  /** The command that starts the app, e.g. `['node', 'server.js']`. It gets PORT (and AWS_LWA_PORT). */
+  command: string[];
+  /** Which AWS front end the front door plays; default `function-url`. */
+  event?: LocalEventSource;
+  /** Ferry's AWS_LWA_INVOKE_MODE; default `buffered`. Streams only for `function-url` and `rest-api`. */
+  invokeMode?: 'buffered' | 'response_stream';
+  /** The front door's port; default 3000; 0 picks a free one (use 0 in tests). */
+  port?: number;
+  /** The front door's interface; default `127.0.0.1`. */
+  host?: string;
+  /** Freeze the sandbox (SIGSTOP) between invocations, as Lambda does; default true. */
+  freeze?: boolean;
+  /** Extra environment for Ferry and the app (AWS_LWA_*, FERRY_*, the app's own settings). */
+  env?: Record<string, string>;
+  /** The app's working directory (also LAMBDA_TASK_ROOT); default `process.cwd()`. */
+  cwd?: string;
+  /** The port the app listens on; default a free port. */
+  appPort?: number;
+  /** The function timeout; default 30000 ms. */
+  timeoutMs?: number;
+  /** The built Ferry executable; default `dist/layer/extensions/ferry` of this package. */
+  ferryPath?: string;
+  /** How long Init (Ferry registered, app ready) may take; default 15000 ms. */
+  initTimeoutMs?: number;
+  /** Every log line as it happens: the app's output, Ferry's, and the front door's (`lambda`). */
+  onLog?: (log: LocalLog) => void;
+}
+
+export interface LocalLog {
+  source: 'app' | 'ferry' | 'lambda';
+  line: string;
+}
+
+export interface LocalLambda {
+  /** The front door, `http://127.0.0.1:PORT`: give it to supertest, fetch or a browser. */
+  readonly url: string;
+  /** The front door's server. */
+  readonly server: Server;
+  readonly emulator: Emulator;
+  readonly sandbox: Sandbox;
+  /** Send a raw event (SQS, S3, a hand-made HTTP event…) straight to Lambda. */
+  invoke: Emulator['invoke'];
+  /** Every log line so far (app, Ferry, front door). */
+  readonly logs: LocalLog[];
+  /** Lambda's shutdown (SIGTERM to the app, SHUTDOWN to Ferry), then closes the front door and the emulator. */
+  close(): Promise<void>;
+}
+
+/**
+ * Start an app behind the full local Lambda path and return a handle.
+ *
+ * @example
+ * const lambda = await startLocal({ command: ['node', 'server.js'], port: 0 });
+ * await request(lambda.url).get('/hello').expect(200); // supertest
+ * await lambda.close();
+ */
+export async function startLocal(options: LocalOptions): Promise<LocalLambda> {
+  if (!Array.isArray(options.command) || options.command.length === 0) throw new TypeError('startLocal: `command` must be the app command as an array, e.g. ["node", "server.js"]');
+  const cwd = options.cwd ?? process.cwd();
+  const ferryPath = locateFerry(options.ferryPath, cwd);
+  const logs: LocalLog[] = [];
+  const log = (source: LocalLog['source'], line: string) => {
+    const entry = { source, line };
+    logs.push(entry);
+    options.onLog?.(entry);
+  };
+
+  const appPort = options.appPort ?? (await freePort());
+  const emulator = await startEmulator({ freeze: options.freeze ?? true, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+  let sandbox: Sandbox | undefined;
+  let stopping = false;
+  try {
+    sandbox = await startSandbox({
+      emulator,
+      extensions: [{ path: ferryPath }],
+      runtime: { command: options.command, cwd },
+      env: { ...options.env, AWS_LWA_INVOKE_MODE: options.invokeMode ?? 'buffered', PORT: String(appPort), AWS_LWA_PORT: String(appPort) },
+      onLog: (source, line) => log(source === 'runtime' ? 'app' : 'ferry', line),
+    });
+    emulator.events.on('process-exit', (exit: { source: string; code: number | null; signal: string | null }) => {
+      if (!stopping) log('lambda', `${exit.source === 'runtime' ? 'the app' : exit.source} exited (${exit.signal ?? `code ${exit.code}`})`);
+    });
+    await initDone(emulator, sandbox, options.initTimeoutMs ?? 15_000, logs);
+  } catch (error) {
+    stopping = true;
+    await sandbox?.stop('failure', { windowMs: 500 }).catch(() => undefined);
+    await emulator.close();
+    throw error;
+  }
+
+  const door = await startFrontDoor({
+    invoke: emulator.invoke,
+    event: options.event,
+    port: options.port,
+    host: options.host,
+    region: emulator.options.region,
+    onLog: (line) => log('lambda', line),
+  }).catch(async (error: unknown) => {
+    stopping = true;
+    await sandbox!.stop().catch(() => undefined);
+    await emulator.close();
+    throw error;
+  });
+
+  const running = sandbox;
+  let closing: Promise<void> | undefined;
+  return {
+    url: door.url,
+    server: door.server,
+    emulator,
+    sandbox: running,
+    invoke: (event, invokeOptions) => emulator.invoke(event, invokeOptions),
+    logs,
+    close() {
+      closing ??= (async () => {
+        stopping = true;
+        await door.close();
+        await running.stop('spindown').catch(() => undefined);
+        await emulator.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Resolves when Ferry asked for the first invocation; rejects on an Init error or an early exit. */
+async function initDone(emulator: Emulator, sandbox: Sandbox, timeoutMs: number, logs: LocalLog[]): Promise<void> {
+  const tail = () => logs.slice(-15).map((l) => `  [${l.source}] ${l.line}`).join('\n') || '  (no output)';
+  const since = emulator.mark();
+  const cleanups: Array<() => void> = [];
+  const exited = new Promise<never>((_, reject) => {
+    for (const child of sandbox.processes) {
+      const fail = () => reject(new Error(`${describeProcess(child, sandbox)} exited (${child.signalCode ?? `code ${child.exitCode}`}) before Init finished. Last output:\n${tail()}`));
+      if (child.exitCode !== null || child.signalCode !== null) fail();
+      child.once('exit', fail);
+      cleanups.push(() => child.off('exit', fail));
+    }
+  });
+  const initError = new Promise<never>((_, reject) => {
+    const onError = (e: { errorType?: string; body?: { errorMessage?: string } }) =>
+      reject(new Error(`Init failed (${e.errorType ?? 'unknown error'}): ${e.body?.errorMessage ?? JSON.stringify(e.body)}\nLast output:\n${tail()}`));
+    const earlier = emulator.history.slice(since).find((e) => e.name === 'init-error');
+    if (earlier) onError(earlier.payload);
+    emulator.events.on('init-error', onError);
+    cleanups.push(() => emulator.events.off('init-error', onError));
+  });
+  const done = emulator.waitFor('init-done', undefined, timeoutMs).catch(() => {
+    throw new Error(`Init did not finish within ${timeoutMs} ms (Ferry never asked for an invocation). Last output:\n${tail()}`);
+  });
+  try {
+    await Promise.race([done, initError, exited]);
+  } finally {
+    for (const cleanup of cleanups) cleanup();
+    done.catch(() => undefined);
+  }
+}
+
+function describeProcess(child: ChildProcess, sandbox: Sandbox): string {
+  return child === sandbox.runtime ? 'the app' : 'Ferry';
+}

@@ -1,0 +1,198 @@
+// How each contender is started and asked for one response. Every contender runs the same app
+// (apps/fastify/app.js, or apps/stream-app.mjs for the streaming figures) on the same `node`.
+//
+//   direct          undici → the app on 127.0.0.1 (the floor: no Lambda at all)
+//   floor           emulator → a no-op runtime (the Runtime API round trip alone; context, not a peer)
+//   ferry-buffered  emulator → Ferry (external extension, buffered) → the app
+//   ferry-stream    emulator → Ferry (external extension, AWS_LWA_INVOKE_MODE=response_stream) → the app
+//   ferry-runtime   emulator → `ferry -- node server.js` (Ferry is the function process) → the app
+//   in-process      emulator → aws-lambda-ric (or the JS loop fallback) → @fastify/aws-lambda → app.inject
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import net from 'node:net';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client, Pool } from 'undici';
+import { childrenOf } from './proc.mjs';
+
+export const LABELS = {
+  direct: 'direct (undici → app)',
+  floor: 'emulator round trip (no-op runtime)',
+  'ferry-buffered': 'Ferry extension, buffered',
+  'ferry-stream': 'Ferry extension, response_stream',
+  'ferry-runtime': 'Ferry runtime mode (ferry -- node server.js)',
+  'in-process': 'in-process (aws-lambda-ric + @fastify/aws-lambda)',
+  'in-process-js': 'in-process (JS runtime loop, not aws-lambda-ric)',
+};
+
+/** Headers a browser request to a Function URL carries; the direct client sends the same ones. */
+export const REQUEST_HEADERS = {
+  accept: 'application/json, text/plain, */*',
+  'accept-encoding': 'gzip, deflate, br',
+  'accept-language': 'en-GB,en;q=0.9',
+  'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
+  'x-amzn-trace-id': 'Root=1-66a1b2c3-0123456789abcdef01234567',
+  'x-forwarded-for': '203.0.113.7',
+};
+
+export function label(name, ctx) {
+  if (name === 'in-process' && !ctx.ric) return LABELS['in-process-js'];
+  return LABELS[name] ?? name;
+}
+
+export function appCommand(ctx, app) {
+  return [ctx.node, app === 'stream' ? path.join(ctx.root, 'test/bench/apps/stream-app.mjs') : path.join(ctx.root, 'apps/fastify/server.js')];
+}
+
+export async function freePort() {
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Every process of a contender sees `node` = the benchmark's Node first on PATH (Ferry's shebang is `env node`). */
+function sandboxEnv(ctx, extra) {
+  return { PATH: `${path.dirname(ctx.node)}:${process.env.PATH ?? '/usr/bin:/bin'}`, ...extra };
+}
+
+/**
+ * Start a contender and wait until it can answer.
+ * @returns {Promise<Contender>} `{ name, request(spec, invokeOptions) → {ms, status, result}, pids(), emulator?, close() }`
+ */
+export async function startContender(name, ctx, options = {}) {
+  return name === 'direct' ? startDirect(ctx, options) : startLambda(name, ctx, options);
+}
+
+async function startDirect(ctx, { app = 'fastify', connections = 1 } = {}) {
+  const port = await freePort();
+  const child = spawn(appCommand(ctx, app)[0], appCommand(ctx, app).slice(1), { env: sandboxEnv(ctx, { PORT: String(port) }), stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = once(child, 'exit').catch(() => undefined);
+  try {
+    await waitForHttp(port, 15_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  const pool = new Pool(`http://127.0.0.1:${port}`, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
+  return {
+    name: 'direct',
+    port,
+    pids: () => ({ app: child.pid }),
+    async request(spec = {}) {
+      const t0 = performance.now();
+      const res = await pool.request({ method: 'GET', path: spec.path ?? '/', headers: { ...REQUEST_HEADERS, ...spec.headers } });
+      await res.body.dump();
+      return { ms: performance.now() - t0, status: res.statusCode };
+    },
+    /** The raw undici pool, for the streaming and SSE readers. */
+    pool,
+    async close() {
+      await pool.close().catch(() => undefined);
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Poll `GET /` every 10 ms (as Ferry's readiness check does) until the app answers; resolves ms waited. */
+export async function waitForHttp(port, timeoutMs) {
+  const started = performance.now();
+  const client = new Client(`http://127.0.0.1:${port}`, { pipelining: 1 });
+  try {
+    while (true) {
+      try {
+        const res = await client.request({ method: 'GET', path: '/', headersTimeout: 1000, bodyTimeout: 1000 });
+        await res.body.dump();
+        return performance.now() - started;
+      } catch (error) {
+        if (performance.now() - started > timeoutMs) throw new Error(`the app on port ${port} did not answer within ${timeoutMs} ms: ${error.message}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+  } finally {
+    await client.destroy().catch(() => undefined);
+  }
+}
+
+/**
+ * Start the emulator and a sandbox for a Lambda-side contender. With `waitForInit: false` it
+ * returns as soon as the processes are started (the cold-start measurement queues its first
+ * invocation right then).
+ */
+export async function startLambda(name, ctx, { app = 'fastify', emulator: emulatorOptions = {}, env = {}, extEnv = {}, ferryBin = ctx.ferryBin, waitForInit = true, onStarted } = {}) {
+  const { startEmulator, startSandbox } = ctx.harness;
+  const inProcess = name === 'in-process';
+  const emulator = await startEmulator({
+    timeoutMs: 60_000,
+    ...(inProcess ? { handler: 'fastify-lambda.handler' } : {}),
+    ...emulatorOptions,
+  });
+  const port = await freePort();
+  const sandboxEnvironment = sandboxEnv(ctx, { PORT: String(port), ...(name === 'ferry-stream' ? { AWS_LWA_INVOKE_MODE: 'response_stream' } : {}), ...env });
+  let sandbox;
+  const startedAt = performance.now();
+  onStarted?.(startedAt, emulator);
+  try {
+    if (name === 'ferry-buffered' || name === 'ferry-stream') {
+      sandbox = await startSandbox({ emulator, extensions: [{ path: ferryBin, env: extEnv }], runtime: { command: appCommand(ctx, app), cwd: ctx.root }, env: sandboxEnvironment });
+    } else if (name === 'ferry-runtime') {
+      sandbox = await startSandbox({ emulator, runtime: { command: [ctx.node, ferryBin, '--', ...appCommand(ctx, app)], cwd: ctx.root, env: extEnv }, env: sandboxEnvironment });
+    } else if (name === 'floor') {
+      sandbox = await startSandbox({ emulator, runtime: { command: [ctx.node, path.join(ctx.root, 'test/bench/apps/noop-runtime.mjs')], cwd: ctx.root }, env: sandboxEnvironment });
+    } else if (inProcess) {
+      const command = ctx.ric ? [ctx.node, ctx.ric] : [ctx.node, path.join(ctx.root, 'test/bench/apps/js-runtime-loop.mjs')];
+      // aws-lambda-ric does not echo Lambda-Runtime-Invocation-Id yet: its invocations go out without one (an older platform).
+      sandbox = await startSandbox({ emulator, runtime: { command, cwd: path.join(ctx.root, 'test/bench/apps') }, env: sandboxEnvironment });
+    } else {
+      throw new Error(`unknown contender ${name}`);
+    }
+    if (waitForInit) await emulator.waitFor('init-done', undefined, 20_000);
+  } catch (error) {
+    const tail = sandbox?.logs.slice(-10).map((l) => `  [${l.source}] ${l.line}`).join('\n') ?? '';
+    await sandbox?.stop(undefined, { windowMs: 200 }).catch(() => undefined);
+    await emulator.close();
+    throw new Error(`${name} did not start: ${error.message}${tail ? `\n${tail}` : ''}`);
+  }
+
+  const noNonce = inProcess && ctx.ric ? { invocationId: null } : {};
+  const streamed = name === 'ferry-stream';
+  const events = new Map();
+  const eventFor = (spec) => {
+    const key = `${spec.path ?? '/'}?${spec.query ?? ''}`;
+    let event = events.get(key);
+    if (!event) events.set(key, (event = ctx.harness.functionUrlEvent({ path: spec.path ?? '/', query: spec.query ?? '', headers: { ...REQUEST_HEADERS, ...spec.headers } })));
+    return event;
+  };
+
+  return {
+    name,
+    port,
+    emulator,
+    sandbox,
+    startedAt,
+    pids() {
+      const bySource = Object.fromEntries(sandbox.processes.map((p) => [path.basename(p.spawnfile), p.pid]));
+      const runtimePid = sandbox.runtime.pid;
+      if (name === 'ferry-runtime') return { ferry: runtimePid, app: childrenOf(runtimePid)[0] };
+      if (name.startsWith('ferry')) return { ferry: bySource.ferry, app: runtimePid };
+      return { runtime: runtimePid };
+    },
+    async request(spec = {}, invokeOptions = {}) {
+      const t0 = performance.now();
+      const result = await emulator.invoke(eventFor(spec), { ...noNonce, ...invokeOptions });
+      const ms = performance.now() - t0;
+      let status;
+      if (result.outcome !== 'response') status = `${result.outcome}:${result.errorType ?? ''}`;
+      else if (result.streamed) status = result.prelude?.statusCode ?? `no prelude (${result.preludeError})`;
+      else status = result.json().statusCode;
+      return { ms, status, result, streamed };
+    },
+    async close() {
+      await sandbox.stop().catch(() => undefined);
+      await emulator.close();
+    },
+  };
+}

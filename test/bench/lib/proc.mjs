@@ -1,0 +1,49 @@
+// Process facts read from /proc (Linux): memory, the executable a process runs, its children.
+import { readFileSync, readlinkSync, realpathSync } from 'node:fs';
+
+/** VmRSS and VmHWM (peak) of a process, in KiB; undefined when it is gone. */
+export function memoryKiB(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+    return { rss: field('VmRSS'), hwm: field('VmHWM') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The resolved path of the executable a process runs (e.g. which `node`). */
+export function executableOf(pid) {
+  try {
+    return realpathSync(readlinkSync(`/proc/${pid}/exe`));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Direct children of a process. */
+export function childrenOf(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** Samples VmRSS every `everyMs` until stopped; resolves the peak seen (KiB) and VmHWM at the end. */
+export function sampleMemory(pid, everyMs = 10) {
+  let peak = 0;
+  const tick = () => {
+    const m = memoryKiB(pid);
+    if (m && m.rss > peak) peak = m.rss;
+  };
+  tick();
+  const timer = setInterval(tick, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      tick();
+      return { peakRssKiB: peak, hwmKiB: memoryKiB(pid)?.hwm };
+    },
+  };
+}
