@@ -137,36 +137,40 @@ export async function startLocal(options: LocalOptions): Promise<LocalLambda> {
   };
 }
 
-/** Resolves when Ferry asked for the first invocation; rejects on an Init error or an early exit. */
-async function initDone(emulator: Emulator, sandbox: Sandbox, timeoutMs: number, logs: LocalLog[]): Promise<void> {
+/** Resolves when Ferry asked for the first invocation; rejects on an Init error, an early exit or the time limit. */
+function initDone(emulator: Emulator, sandbox: Sandbox, timeoutMs: number, logs: LocalLog[]): Promise<void> {
   const tail = () => logs.slice(-15).map((l) => `  [${l.source}] ${l.line}`).join('\n') || '  (no output)';
-  const since = emulator.mark();
-  const cleanups: Array<() => void> = [];
-  const exited = new Promise<never>((_, reject) => {
+  return new Promise<void>((resolve, reject) => {
+    const cleanups: Array<() => void> = [];
+    const finish = (error?: Error) => {
+      for (const cleanup of cleanups) cleanup();
+      if (error) reject(error);
+      else resolve();
+    };
+    const on = (name: string, listener: (payload: any) => void) => {
+      emulator.events.on(name, listener);
+      cleanups.push(() => emulator.events.off(name, listener));
+    };
+
+    const timer = setTimeout(() => finish(new Error(`Init did not finish within ${timeoutMs} ms (Ferry never asked for an invocation). Last output:\n${tail()}`)), timeoutMs);
+    cleanups.push(() => clearTimeout(timer));
+    const onInitError = (e: { errorType?: string; body?: { errorMessage?: string } }) =>
+      finish(new Error(`Init failed (${e.errorType ?? 'unknown error'}): ${e.body?.errorMessage ?? JSON.stringify(e.body)}\nLast output:\n${tail()}`));
+    on('init-done', () => finish());
+    on('init-error', onInitError);
     for (const child of sandbox.processes) {
-      const fail = () => reject(new Error(`${describeProcess(child, sandbox)} exited (${child.signalCode ?? `code ${child.exitCode}`}) before Init finished. Last output:\n${tail()}`));
-      if (child.exitCode !== null || child.signalCode !== null) fail();
-      child.once('exit', fail);
-      cleanups.push(() => child.off('exit', fail));
+      const onExit = () => finish(new Error(`${describeProcess(child, sandbox)} exited (${child.signalCode ?? `code ${child.exitCode}`}) before Init finished. Last output:\n${tail()}`));
+      child.once('exit', onExit);
+      cleanups.push(() => child.off('exit', onExit));
+    }
+    // What already happened counts too.
+    const past = emulator.history.find((e) => e.name === 'init-done' || e.name === 'init-error');
+    if (past?.name === 'init-done') finish();
+    else if (past) onInitError(past.payload);
+    else if (sandbox.processes.some((c) => c.exitCode !== null || c.signalCode !== null)) {
+      finish(new Error(`a process of the sandbox exited before Init finished. Last output:\n${tail()}`));
     }
   });
-  const initError = new Promise<never>((_, reject) => {
-    const onError = (e: { errorType?: string; body?: { errorMessage?: string } }) =>
-      reject(new Error(`Init failed (${e.errorType ?? 'unknown error'}): ${e.body?.errorMessage ?? JSON.stringify(e.body)}\nLast output:\n${tail()}`));
-    const earlier = emulator.history.slice(since).find((e) => e.name === 'init-error');
-    if (earlier) onError(earlier.payload);
-    emulator.events.on('init-error', onError);
-    cleanups.push(() => emulator.events.off('init-error', onError));
-  });
-  const done = emulator.waitFor('init-done', undefined, timeoutMs).catch(() => {
-    throw new Error(`Init did not finish within ${timeoutMs} ms (Ferry never asked for an invocation). Last output:\n${tail()}`);
-  });
-  try {
-    await Promise.race([done, initError, exited]);
-  } finally {
-    for (const cleanup of cleanups) cleanup();
-    done.catch(() => undefined);
-  }
 }
 
 function describeProcess(child: ChildProcess, sandbox: Sandbox): string {

@@ -19,5 +19,11 @@ export function buildApp() {
 
   app.get('/redirect', (req, res) => res.redirect(302, '/users/1'));
 
+  app.get('/logo.png', (req, res) => {
+    // A 1x1 PNG: binary bytes that must reach the client unchanged.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    res.type('image/png').send(png);
+  });
+
   return app;
 }

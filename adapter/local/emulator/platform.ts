@@ -119,7 +119,7 @@ export function createPlatform(opts: ResolvedEmulatorOptions, log: EventLog) {
       'Content-Type': 'application/json',
       'Content-Length': String(inv.event!.length),
       'Lambda-Runtime-Aws-Request-Id': inv.requestId,
-      'Lambda-Runtime-Deadline-Ms': String(inv.deadlineMs),
+      'Lambda-Runtime-Deadline-Ms': String(inv.deadlineMs + (inv.options.deadlineSkewMs ?? 0)),
       'Lambda-Runtime-Invoked-Function-Arn': opts.functionArn,
       'Lambda-Runtime-Trace-Id': inv.traceId,
     };

@@ -57,6 +57,8 @@ export interface InvokeOptions {
   onBodyChunk?: (chunk: Buffer, atMs: number) => void;
   /** Streaming: only count and hash the body, keep no bytes (`payload` is then empty). For huge streams. */
   discardBody?: boolean;
+  /** Advertise a deadline this much later than the real one (clock skew): makes a late answer certain in tests. */
+  deadlineSkewMs?: number;
   /** Streaming: pause reading the upload this long after each chunk, like a slow client (tests back-pressure). */
   readDelayMs?: number;
 }

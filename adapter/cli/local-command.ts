@@ -1,0 +1,38 @@
+/**
+ * `ferry local`: startLocal with its log lines printed under a prefix per source, the URL to open,
+ * and Lambda's shutdown on Ctrl-C (SIGINT) or SIGTERM.
+ */
+import { startLocal, type LocalLog, type LocalOptions } from '../local/index.ts';
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/** `[app] …`, `[ferry] …` (Ferry's own lines already carry it), `[lambda] …`. */
+export function prefixed(log: LocalLog): string {
+  return log.line.startsWith(`[${log.source}]`) ? log.line : `[${log.source}] ${log.line}`;
+}
+
+/** Runs until SIGINT or SIGTERM; resolves with the exit code. */
+export async function runLocal(options: LocalOptions, io: Io): Promise<number> {
+  let lambda;
+  try {
+    lambda = await startLocal({ ...options, onLog: (log) => io.err(prefixed(log)) });
+  } catch (error) {
+    io.err(`[lambda] could not start: ${(error as Error).message}`);
+    return 1;
+  }
+  const mode = `${options.event ?? 'function-url'}, ${options.invokeMode ?? 'buffered'}, freeze ${options.freeze === false ? 'off' : 'on'}`;
+  io.out(`Ferry local is ready at ${lambda.url} (${mode}); press Ctrl-C to stop.`);
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  io.err(`[lambda] ${signal}: shutting down (SIGTERM to the app, SHUTDOWN to Ferry)`);
+  // A second Ctrl-C while shutting down means "now".
+  process.once('SIGINT', () => process.exit(130));
+  await lambda.close();
+  return 0;
+}

@@ -1,0 +1,82 @@
+// The issue's goals, checked against one run's results. Each says whether it is met and, when
+// not, by how much it is missed. `met: null` means the figure is missing (a section failed).
+
+export const BUNDLE_LIMIT_BYTES = 250_000;
+const FERRY_MODES = [
+  ['ferry-buffered', 'extension, buffered'],
+  ['ferry-stream', 'extension, response_stream'],
+  ['ferry-runtime', 'runtime mode'],
+];
+
+const fmt = (v, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
+
+export function evaluateGoals(r) {
+  const goals = [];
+  const warm = r.warm?.contenders;
+  const p50 = (name) => warm?.[name]?.p50Us?.median;
+  const inProcess = p50('in-process');
+  const direct = p50('direct');
+
+  for (const [name, mode] of FERRY_MODES) {
+    const ferry = p50(name);
+    const ok = Number.isFinite(ferry) && Number.isFinite(inProcess);
+    goals.push({
+      id: `warm-vs-in-process:${name}`,
+      goal: `Warm p50, Ferry (${mode}) no slower than in-process`,
+      target: `≤ ${fmt(inProcess)} µs (in-process p50)`,
+      actual: `${fmt(ferry)} µs (${ok ? (ferry / inProcess).toFixed(2) : 'n/a'}×)`,
+      met: ok ? ferry <= inProcess : null,
+      miss: ok && ferry > inProcess ? `${fmt(ferry - inProcess)} µs slower (+${fmt((100 * (ferry - inProcess)) / inProcess)}%)` : null,
+    });
+  }
+  for (const [name, mode] of FERRY_MODES) {
+    const ferry = p50(name);
+    const ok = Number.isFinite(ferry) && Number.isFinite(direct);
+    const overhead = ferry - direct;
+    goals.push({
+      id: `overhead-vs-direct:${name}`,
+      goal: `Ferry (${mode}) − direct, p50`,
+      target: '≤ 250 µs',
+      actual: `${fmt(overhead)} µs`,
+      met: ok ? overhead <= 250 : null,
+      miss: ok && overhead > 250 ? `${fmt(overhead - 250)} µs over (${(overhead / 250).toFixed(2)}× the budget)` : null,
+    });
+  }
+  {
+    const ratio = r.streaming?.ratio;
+    const ok = Number.isFinite(ratio);
+    goals.push({
+      id: 'streaming',
+      goal: `Streaming ${r.streaming?.bodyMiB ?? '?'} MiB through Ferry vs direct read`,
+      target: '≥ 0.8×',
+      actual: `${ok ? ratio.toFixed(2) : 'n/a'}× (${fmt(r.streaming?.ferryMiBps?.median)} vs ${fmt(r.streaming?.directMiBps?.median)} MiB/s)`,
+      met: ok ? ratio >= 0.8 : null,
+      miss: ok && ratio < 0.8 ? `${fmt(0.8 * r.streaming.directMiBps.median - r.streaming.ferryMiBps.median)} MiB/s short (${(ratio / 0.8).toFixed(2)} of the target)` : null,
+    });
+  }
+  {
+    const ratio = r.registration?.ratio;
+    const ok = Number.isFinite(ratio);
+    goals.push({
+      id: 'registration',
+      goal: 'Spawn → extension registered vs `node -e 0`',
+      target: '≤ 1.3×',
+      actual: `${ok ? ratio.toFixed(2) : 'n/a'}× (${fmt(r.registration?.ferryRegisteredMs?.median, 1)} vs ${fmt(r.registration?.bareNodeMs?.median, 1)} ms)`,
+      met: ok ? ratio <= 1.3 : null,
+      miss: ok && ratio > 1.3 ? `${fmt(r.registration.ferryRegisteredMs.median - 1.3 * r.registration.bareNodeMs.median, 1)} ms over (${ratio.toFixed(2)}× vs 1.3×)` : null,
+    });
+  }
+  {
+    const bytes = r.bundle?.bytes;
+    const ok = Number.isFinite(bytes);
+    goals.push({
+      id: 'bundle',
+      goal: 'Bundle size of dist/layer/extensions/ferry',
+      target: '≤ 250 KB (250,000 bytes)',
+      actual: `${ok ? (bytes / 1000).toFixed(1) : 'n/a'} KB`,
+      met: ok ? bytes <= BUNDLE_LIMIT_BYTES : null,
+      miss: ok && bytes > BUNDLE_LIMIT_BYTES ? `${((bytes - BUNDLE_LIMIT_BYTES) / 1000).toFixed(1)} KB over (${(bytes / BUNDLE_LIMIT_BYTES).toFixed(2)}×)` : null,
+    });
+  }
+  return goals;
+}

@@ -1,0 +1,102 @@
+// A CPU profile of Ferry (extension mode, buffered) during a warm loop: `--cpu-prof` through
+// NODE_OPTIONS on the extension process only. Ferry is rebuilt for it without minification (same
+// entry and options as layer/build.mjs otherwise) so function names are readable; the profile is
+// written when Ferry exits on SHUTDOWN. Self time is summed per function and mapped back to the
+// source module through the `// path` comments esbuild leaves in an unminified bundle.
+import { build } from 'esbuild';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startLambda } from './contenders.mjs';
+import { FERRY_BUILD_OPTIONS } from './size.mjs';
+import { sleep } from './warm.mjs';
+
+export async function measureProfile(ctx, preset, log) {
+  const dir = path.join(ctx.cacheDir, 'profile');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'package.json'), '{ "type": "commonjs" }\n');
+  const ferryBin = path.join(dir, 'ferry');
+  await build({ ...FERRY_BUILD_OPTIONS, absWorkingDir: ctx.root, minify: false, outfile: ferryBin });
+  chmodSync(ferryBin, 0o755);
+
+  const contender = await startLambda('ferry-buffered', ctx, { ferryBin, extEnv: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir} --cpu-prof-interval=100` } });
+  try {
+    for (let i = 0; i < preset.profileInvocations; i++) {
+      const r = await contender.request();
+      if (r.status !== 200) throw new Error(`status ${r.status}`);
+    }
+  } finally {
+    await contender.close();
+  }
+  let file;
+  for (let i = 0; i < 50 && !file; i++) {
+    file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    if (!file) await sleep(100);
+  }
+  if (!file) throw new Error('Ferry wrote no .cpuprofile (did it exit cleanly on SHUTDOWN?)');
+  const summary = summarize(JSON.parse(readFileSync(path.join(dir, file), 'utf8')), readFileSync(ferryBin, 'utf8'), ferryBin);
+  log(`  profile: ${summary.busyMs} ms busy over ${preset.profileInvocations} invocations; top: ${summary.top.slice(0, 3).map((f) => `${f.function} ${f.percent}%`).join(', ')}`);
+  return { invocations: preset.profileInvocations, file: path.relative(ctx.root, path.join(dir, file)), ...summary };
+}
+
+/** Self time per function (from samples and timeDeltas), busy time only (idle excluded). */
+export function summarize(profile, bundleText, bundlePath) {
+  const modules = moduleMap(bundleText);
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const node = byNode.get(profile.samples[i]);
+    const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const name = functionName || '(anonymous)';
+    const inBundle = url && bundlePath && url.endsWith(bundlePath);
+    const where = inBundle ? modules(lineNumber + 1) : url ? url.replace(/^file:\/\//, '').replace(/^.*node_modules\//, '') : '';
+    const key = `${name}\u0000${where}`;
+    const entry = self.get(key) ?? { function: name, where, ms: 0 };
+    entry.ms += dt;
+    self.set(key, entry);
+  }
+  const all = [...self.values()];
+  const idle = all.filter((e) => e.function === '(idle)').reduce((a, e) => a + e.ms, 0);
+  const busy = all.filter((e) => e.function !== '(idle)');
+  const busyMs = busy.reduce((a, e) => a + e.ms, 0);
+  const top = busy
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 15)
+    .map((e) => ({ function: e.function, where: e.where, selfMs: Number(e.ms.toFixed(1)), percent: Number(((100 * e.ms) / busyMs).toFixed(1)) }));
+  const byModule = new Map();
+  for (const e of busy) {
+    const key = e.where.startsWith('node_modules/') ? e.where.split('/').slice(0, 2).join('/') : e.where.startsWith('node:') ? 'node: (built-in modules)' : e.where || e.function;
+    byModule.set(key, (byModule.get(key) ?? 0) + e.ms);
+  }
+  const modulesTop = [...byModule.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10)
+    .map(([module, ms]) => ({ module, selfMs: Number(ms.toFixed(1)), percent: Number(((100 * ms) / busyMs).toFixed(1)) }));
+  return { busyMs: Number(busyMs.toFixed(1)), idleMs: Number(idle.toFixed(1)), top, byModule: modulesTop };
+}
+
+/** Bundle line (1-based) → the source module esbuild placed there. */
+function moduleMap(bundleText) {
+  const marks = [];
+  const lines = bundleText.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^\/\/ ((?:node_modules|adapter)\/\S+)$/.exec(lines[i]);
+    if (m) marks.push([i + 1, m[1]]);
+  }
+  return (line) => {
+    let lo = 0;
+    let hi = marks.length - 1;
+    let found = '(bundle)';
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (marks[mid][0] <= line) {
+        found = marks[mid][1];
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  };
+}
+
+export const profileAvailable = (ctx) => existsSync(path.join(ctx.root, 'adapter/main.ts'));

@@ -1,0 +1,91 @@
+// Warm latency and throughput: sequential invocations after a warm-up, per contender, in rounds.
+// Each round starts every contender afresh, in a rotated order, so no contender always runs first
+// (or last) on this shared 2-core machine. Memory (idle after Init, and after the loop) is read here too.
+import { performance } from 'node:perf_hooks';
+import { label, startContender } from './contenders.mjs';
+import { executableOf, memoryKiB } from './proc.mjs';
+import { percentile, spread } from './stats.mjs';
+
+export const WARM_CONTENDERS = ['direct', 'floor', 'ferry-buffered', 'ferry-stream', 'ferry-runtime', 'in-process'];
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function rotate(list, by) {
+  const k = by % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
+}
+
+/** Resident memory (KiB) of each of a contender's processes. */
+function rssOf(pids) {
+  return Object.fromEntries(Object.entries(pids).map(([role, pid]) => [role, pid ? memoryKiB(pid)?.rss : undefined]));
+}
+
+export async function measureWarm(ctx, preset, log) {
+  const rounds = Object.fromEntries(WARM_CONTENDERS.map((name) => [name, []]));
+  const errors = {};
+  const executables = {};
+  for (let round = 0; round < preset.rounds; round++) {
+    for (const name of rotate(WARM_CONTENDERS, round)) {
+      if (errors[name]) continue;
+      let contender;
+      try {
+        contender = await startContender(name, ctx);
+        await sleep(preset.settleMs);
+        const pids = contender.pids();
+        executables[name] ??= Object.fromEntries(Object.entries(pids).map(([role, pid]) => [role, pid && executableOf(pid)]));
+        const rssIdle = rssOf(pids);
+        const first = await contender.request();
+        if (first.status !== 200) throw new Error(`first response: status ${first.status}`);
+        for (let i = 1; i < preset.warmup; i++) await contender.request();
+        const latencies = new Float64Array(preset.invocations);
+        let failures = 0;
+        const started = performance.now();
+        for (let i = 0; i < latencies.length; i++) {
+          const r = await contender.request();
+          if (r.status !== 200) failures++;
+          latencies[i] = r.ms;
+        }
+        const elapsed = performance.now() - started;
+        const stats = {
+          p50: percentile(latencies, 50) * 1000,
+          p99: percentile(latencies, 99) * 1000,
+          mean: (latencies.reduce((a, b) => a + b, 0) / latencies.length) * 1000,
+          rps: (latencies.length / elapsed) * 1000,
+          failures,
+          rssIdle,
+          rssAfter: rssOf(pids),
+        };
+        rounds[name].push(stats);
+        log(`  warm ${name.padEnd(15)} round ${round + 1}/${preset.rounds}: p50 ${stats.p50.toFixed(0)} µs, p99 ${stats.p99.toFixed(0)} µs, ${stats.rps.toFixed(0)}/s${failures ? `, ${failures} FAILED` : ''}`);
+      } catch (error) {
+        errors[name] = error.message;
+        log(`  warm ${name}: ERROR ${error.message}`);
+      } finally {
+        await contender?.close().catch(() => undefined);
+      }
+    }
+  }
+
+  const contenders = {};
+  for (const name of WARM_CONTENDERS) {
+    const r = rounds[name];
+    contenders[name] = {
+      label: label(name, ctx),
+      ...(errors[name] ? { error: errors[name] } : {}),
+      p50Us: spread(r.map((x) => x.p50), 'µs', 1),
+      p99Us: spread(r.map((x) => x.p99), 'µs', 1),
+      meanUs: spread(r.map((x) => x.mean), 'µs', 1),
+      throughputPerS: spread(r.map((x) => x.rps), 'invocations/s', 0),
+      failures: r.reduce((a, x) => a + x.failures, 0),
+      rssIdleKiB: roleSpreads(r.map((x) => x.rssIdle)),
+      rssAfterLoopKiB: roleSpreads(r.map((x) => x.rssAfter)),
+      executables: executables[name],
+    };
+  }
+  return { invocations: preset.invocations, warmup: preset.warmup, rounds: preset.rounds, contenders };
+}
+
+function roleSpreads(list) {
+  const roles = new Set(list.flatMap((x) => Object.keys(x ?? {})));
+  return Object.fromEntries([...roles].map((role) => [role, spread(list.map((x) => x?.[role]), 'KiB', 0)]));
+}
