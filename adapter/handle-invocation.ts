@@ -9,7 +9,7 @@ import { ERROR_TYPES, describeError, errorDocument, type FerryErrorCode } from '
 import { detectEvent, isTextBody, type AppRequest, type AppResponse, type EventCodec } from './events/index.ts';
 import type { Logger } from './log.ts';
 import type { AppClient, AppResponseHead } from './proxy/app-client.ts';
-import { prepareRequest } from './proxy/request-context.ts';
+import { addContextHeaders, rewriteRequest } from './proxy/request-context.ts';
 import { compressResponse } from './respond/compression.ts';
 import { ferryResponse } from './respond/ferry-response.ts';
 import { BUFFERED_RESPONSE_LIMIT } from './respond/limits.ts';
@@ -56,12 +56,12 @@ export async function handleInvocation(invocation: Invocation, deps: HandlerDeps
 
   if (detected.kind === 'pass-through') {
     const request: AppRequest = { method: 'POST', target: config.passThroughPath, headers: { 'content-type': 'application/json' }, body: invocation.event };
-    return passThrough(prepareRequest(request, undefined, invocation, config), invocation, signal, deps, fail);
+    return passThrough(addContextHeaders(request, undefined, invocation, config), invocation, signal, deps, fail);
   }
 
   let request: AppRequest;
   try {
-    request = prepareRequest(detected.codec.toRequest(event, { includeStage: config.includeStage }), event, invocation, config);
+    request = addContextHeaders(rewriteRequest(detected.codec.toRequest(event, { includeStage: config.includeStage }), config), event, invocation, config);
   } catch (error) {
     return fail('FERRY_BAD_EVENT', `The event looks like a ${detected.codec.source} event but cannot be read: ${describeError(error)}`);
   }

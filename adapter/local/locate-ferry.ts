@@ -16,7 +16,7 @@ const EXTENSION = path.join('layer', 'extensions', 'ferry');
  */
 export function locateFerry(explicit: string | undefined, cwd: string): string {
   if (explicit !== undefined) {
-    if (!existsSync(explicit)) throw new Error(`Ferry was not found at ${explicit} (the ferryPath option).`);
+    if (!existsSync(explicit)) throw new Error(`Ferry was not found at ${explicit} (the ferryPath option); build it with \`npm run build\`.`);
     return path.resolve(explicit);
   }
   const candidates: string[] = [];

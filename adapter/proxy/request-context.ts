@@ -12,11 +12,15 @@ export const CONTEXT_HEADERS = ['x-amzn-request-context', 'x-amzn-lambda-context
 
 type RewriteConfig = Pick<Config, 'removeBasePath' | 'authorizationSource' | 'functionName' | 'functionVersion' | 'functionMemoryMb'>;
 
-/** Apply Ferry's request rewrites in place and return the request. */
-export function prepareRequest(request: AppRequest, event: unknown, invocation: Invocation, config: RewriteConfig): AppRequest {
+/** Apply the client-request rewrites (base path, authorization source) in place. */
+export function rewriteRequest(request: AppRequest, config: RewriteConfig): AppRequest {
   if (config.removeBasePath) request.target = removeBasePath(request.target, config.removeBasePath);
   if (config.authorizationSource) moveHeader(request, config.authorizationSource, 'authorization');
+  return request;
+}
 
+/** Set the Lambda context headers in place, dropping any copy the client sent. */
+export function addContextHeaders(request: AppRequest, event: unknown, invocation: Invocation, config: RewriteConfig): AppRequest {
   for (const name of CONTEXT_HEADERS) delete request.headers[name];
   const requestContext = (event as { requestContext?: unknown } | null)?.requestContext;
   if (requestContext !== undefined) request.headers['x-amzn-request-context'] = asciiJson(requestContext);

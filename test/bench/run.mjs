@@ -5,7 +5,7 @@
 //                                      to install Node 22 and build aws-lambda-ric into test/bench/.cache)
 //   npm run bench -- --quick           tiny counts; writes test/bench/.cache/results.quick.json only
 //   npm run bench -- --only=warm,cold  some sections (bundle registration cold warm streaming sse
-//                                      concurrency profile crosscheck); writes nothing but the cache file
+//                                      concurrency profile); writes nothing but the cache file
 //   npm run bench -- --retry-ric       try to build aws-lambda-ric again after a failed attempt
 //
 // A full run writes test/bench/results.json, test/bench/results.svg and the README section between

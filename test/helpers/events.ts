@@ -21,6 +21,7 @@ export function functionUrlEvent(spec: HttpRequestSpec = {}): Record<string, unk
     routeKey: '$default',
     rawPath: spec.path ?? '/',
     rawQueryString: spec.query ?? '',
+    ...(spec.query ? { queryStringParameters: queryParameters(spec.query) } : {}),
     ...(spec.cookies ? { cookies: spec.cookies } : {}),
     headers: { host: 'abc123.lambda-url.us-east-1.on.aws', 'x-forwarded-proto': 'https', 'x-forwarded-port': '443', ...spec.headers },
     requestContext: {
@@ -54,4 +55,11 @@ export function sqsEvent(bodies: string[]): Record<string, unknown> {
       awsRegion: 'us-east-1',
     })),
   };
+}
+
+/** Payload 2.0 `queryStringParameters`: decoded, repeated keys comma-joined, as Lambda builds it. */
+function queryParameters(query: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(query)) out[key] = key in out ? `${out[key]},${value}` : value;
+  return out;
 }

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { measureConcurrency } from './concurrency.mjs';
 import { measureProfile } from './profile.mjs';
 import { measureBundle } from './size.mjs';
-import { measureColdStart, measureRegistration, crossCheckWithLayer } from './startup.mjs';
+import { measureColdStart, measureRegistration } from './startup.mjs';
 import { measureSse, measureStreaming } from './streaming.mjs';
 import { measureWarm } from './warm.mjs';
 import { evaluateGoals } from './goals.mjs';
@@ -39,7 +39,7 @@ export const PRESETS = {
   },
 };
 
-export const SECTIONS = ['bundle', 'registration', 'cold', 'warm', 'streaming', 'sse', 'concurrency', 'profile', 'crosscheck'];
+export const SECTIONS = ['bundle', 'registration', 'cold', 'warm', 'streaming', 'sse', 'concurrency', 'profile'];
 
 export function machine(ctx) {
   const cpus = os.cpus();
@@ -100,7 +100,6 @@ export async function runBench(ctx, { preset = PRESETS.quick, presetName = 'quic
   await section('sse', () => measureSse(ctx, preset, log));
   await section('concurrency', () => measureConcurrency(ctx, preset, log));
   if (preset.profileInvocations > 0) await section('profile', () => measureProfile(ctx, preset, log));
-  await section('crosscheck', () => crossCheckWithLayer(ctx, preset, log));
   results.goals = evaluateGoals(results);
   results.totalSeconds = Math.round((Date.now() - started) / 1000);
   return results;

@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startLambda } from './contenders.mjs';
-import { FERRY_BUILD_OPTIONS } from './size.mjs';
+import { FERRY_BUILD_OPTIONS, ferryBuildPlugins } from './size.mjs';
 import { sleep } from './warm.mjs';
 
 export async function measureProfile(ctx, preset, log) {
@@ -16,7 +16,7 @@ export async function measureProfile(ctx, preset, log) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'package.json'), '{ "type": "commonjs" }\n');
   const ferryBin = path.join(dir, 'ferry');
-  await build({ ...FERRY_BUILD_OPTIONS, absWorkingDir: ctx.root, minify: false, outfile: ferryBin });
+  await build({ ...FERRY_BUILD_OPTIONS, absWorkingDir: ctx.root, minify: false, outfile: ferryBin, plugins: await ferryBuildPlugins(ctx.root) });
   chmodSync(ferryBin, 0o755);
 
   const contender = await startLambda('ferry-buffered', ctx, { ferryBin, extEnv: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir} --cpu-prof-interval=100` } });

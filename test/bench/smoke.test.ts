@@ -1,0 +1,54 @@
+/**
+ * Keeps `npm run bench` from rotting: its core (test/bench/lib) runs every section at tiny counts
+ * against the real built Ferry, and its report renders. Figures are not checked: this machine is
+ * shared and the counts are far too small to mean anything. It uses Node 22 and aws-lambda-ric from
+ * test/bench/.cache when a bench run left them there, else this process's Node and the JS runtime loop.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { startEmulator } from '../../adapter/local/emulator/index.ts';
+import { startSandbox } from '../../adapter/local/sandbox.ts';
+import { functionUrlEvent } from '../helpers/events.ts';
+import { FERRY_BIN, ROOT } from '../helpers/ferry.ts';
+import { PRESETS, runBench } from './lib/core.mjs';
+import { renderMarkdown, renderSvg, updateReadme } from './lib/report.mjs';
+import { cachePaths } from './lib/setup.mjs';
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'ferry-bench-smoke-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+it('runs every bench section at tiny counts, and the report renders', { timeout: 20_000 }, async () => {
+  const cache = cachePaths(ROOT);
+  const node = existsSync(cache.node) ? cache.node : process.execPath;
+  const ric = node === cache.node && existsSync(cache.ricAddon) ? cache.ric : undefined;
+  const results = await runBench(
+    { root: ROOT, node, ric, ferryBin: FERRY_BIN, harness: { startEmulator, startSandbox, functionUrlEvent }, cacheDir: scratch },
+    { preset: PRESETS.smoke, presetName: 'smoke' },
+  );
+
+  for (const [name, contender] of Object.entries<any>(results.warm.contenders)) {
+    expect({ name, error: contender.error, failures: contender.failures }).toEqual({ name, error: undefined, failures: 0 });
+    expect(contender.p50Us.median).toBeGreaterThan(0);
+  }
+  for (const contender of Object.values<any>(results.cold.contenders)) expect(contender.error).toBeUndefined();
+  // Every contender process ran on the Node the bench chose (Ferry via its `env node` shebang too).
+  expect(results.warm.contenders['ferry-buffered'].executables.ferry).toBe(path.resolve(node));
+  expect(results.registration.ratio).toBeGreaterThan(0);
+  expect(results.streaming.errors).toBeUndefined();
+  expect(results.streaming.ferryMiBps.n).toBe(1);
+  expect(results.sse.errors).toBeUndefined();
+  expect(results.sse.ferryDelayMs.n).toBe(1);
+  // Managed Instances: a throughput, or the reason Ferry could not do it.
+  for (const level of Object.values<any>(results.concurrency.levels)) {
+    expect(level.ferry.notSupported ?? level.ferry.throughputPerS.median).toBeTruthy();
+  }
+  expect(results.bundle.bytes).toBeGreaterThan(0);
+  expect(results.goals.map((g) => g.met)).not.toContain(null);
+
+  const markdown = renderMarkdown(results);
+  expect(markdown).toContain('| direct (undici → app) |');
+  expect(updateReadme('a\n<!-- bench:start -->\nold\n<!-- bench:end -->\nb', markdown)).toContain(`<!-- bench:start -->\n${markdown}\n<!-- bench:end -->`);
+  expect(renderSvg(results)).toMatch(/^<svg [^>]*>[\s\S]*<\/svg>\n$/);
+});
