@@ -78,6 +78,8 @@ export async function runBench(ctx, { preset = PRESETS.quick, presetName = 'quic
     machine: machine(ctx),
     inProcessRuntime: ctx.ric ? 'aws-lambda-ric' : 'JS runtime loop (test/bench/apps/js-runtime-loop.mjs)',
     notes: [...(ctx.notes ?? [])],
+    // This machine may be shared (other sessions' builds and tests): the load says how much.
+    loadAverage: { atStart: os.loadavg().map((v) => Number(v.toFixed(2))) },
   };
   const section = async (name, fn) => {
     if (!sections.includes(name)) return;
@@ -100,6 +102,7 @@ export async function runBench(ctx, { preset = PRESETS.quick, presetName = 'quic
   await section('sse', () => measureSse(ctx, preset, log));
   await section('concurrency', () => measureConcurrency(ctx, preset, log));
   if (preset.profileInvocations > 0) await section('profile', () => measureProfile(ctx, preset, log));
+  results.loadAverage.atEnd = os.loadavg().map((v) => Number(v.toFixed(2)));
   results.goals = evaluateGoals(results);
   results.totalSeconds = Math.round((Date.now() - started) / 1000);
   return results;
