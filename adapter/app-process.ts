@@ -1,52 +1,118 @@
 /**
  * Runtime mode (`ferry -- node server.js`): Ferry is the function's process and starts the app as
  * its child, so the app boots in parallel with Ferry instead of after extension registration.
+ * main.ts starts it before the rest of Ferry is loaded; the app's stdout and stderr are Ferry's
+ * (Lambda sends both to CloudWatch).
+ *
+ * Trade-off, for the README: with no external extension Lambda gives the sandbox no shutdown
+ * window (0 ms): no SIGTERM reaches Ferry or the app before SIGKILL. Locally (`ferry local`, the
+ * emulator) SIGTERM/SIGINT do arrive and are forwarded.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { Logger } from './log.ts';
+
+export type ExitListener = (code: number | null, signal: NodeJS.Signals | null) => void;
 
 export interface AppProcess {
   readonly pid: number | undefined;
-  onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void;
+  /**
+   * Called once when the app ends without Ferry having asked it to: its exit code or signal, or
+   * (null, null) when the command could not be started at all (logged with the reason). A
+   * listener added after the app already ended is called too, on the next tick.
+   */
+  onExit(listener: ExitListener): void;
   /** Forward SIGTERM/SIGINT to the app; `done` runs once it has exited (or after a short grace). */
   forwardSignals(done: () => void): void;
+  /** Ask the app to stop (SIGTERM); it is SIGKILLed if still there when Ferry exits. */
   kill(): void;
 }
 
 /** How long the app gets to exit after a forwarded signal; Lambda gives the runtime ~300 ms. */
 const SIGNAL_GRACE_MS = 250;
 
+let started: { key: string; app: AppProcess } | undefined;
+
+/**
+ * Start the app command as Ferry's child. One app per Ferry: a later call with the same command
+ * returns the process already started (main.ts starts it early, serve.ts asks for it again).
+ *
+ * @example
+ * const app = startApp(['node', 'server.js'], log);
+ * app.onExit((code, signal) => log.error('the app process exited', { code, signal }));
+ */
 export function startApp(command: string[], log: Logger): AppProcess {
+  const key = JSON.stringify(command);
+  if (started) {
+    if (started.key !== key) throw new Error(`Ferry already started an app (${started.key}); it runs one app per process`);
+    return started.app;
+  }
+  const app = launch(command, log);
+  started = { key, app };
+  return app;
+}
+
+function launch(command: string[], log: Logger): AppProcess {
   const [file, ...args] = command;
-  const child = spawn(file!, args, { stdio: 'inherit', env: process.env });
-  let exited = false;
+  const child: ChildProcess = spawn(file!, args, { stdio: 'inherit', env: process.env });
+  let ended: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  /** Set once Ferry itself stops the app: its exit is then expected, not reported. */
   let expected = false;
-  const listeners: Array<(code: number | null, signal: NodeJS.Signals | null) => void> = [];
-  child.on('error', (error) => log.error('the app command could not start', { command: command.join(' '), reason: error.message }));
-  child.on('exit', (code, signal) => {
-    exited = true;
-    if (!expected) for (const listener of listeners) listener(code, signal);
+  let listeners: ExitListener[] = [];
+
+  // Never leave the app behind: whatever way Ferry exits, the app goes with it.
+  const killOnFerryExit = () => {
+    if (!ended) child.kill('SIGKILL');
+  };
+  process.on('exit', killOnFerryExit);
+
+  const end = (code: number | null, signal: NodeJS.Signals | null) => {
+    if (ended) return;
+    ended = { code, signal };
+    process.off('exit', killOnFerryExit);
+    if (expected) return;
+    const toCall = listeners;
+    listeners = [];
+    for (const listener of toCall) listener(code, signal);
+  };
+  // Without an 'error' listener a command that cannot start (ENOENT, EACCES) would crash Ferry.
+  child.on('error', (error) => {
+    log.error('the app command could not start', { command: command.join(' '), reason: error.message });
+    if (child.pid === undefined) end(null, null);
   });
+  child.on('exit', end);
+
+  let forwarding = false;
   return {
     pid: child.pid,
-    onExit: (listener) => listeners.push(listener),
+    onExit(listener) {
+      if (!ended) listeners.push(listener);
+      else if (!expected) process.nextTick(listener, ended.code, ended.signal);
+    },
     forwardSignals(done) {
-      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-        process.on(signal, () => {
-          expected = true;
-          if (exited) return done();
-          child.kill(signal);
-          const timer = setTimeout(done, SIGNAL_GRACE_MS);
-          child.once('exit', () => {
-            clearTimeout(timer);
-            done();
-          });
+      if (forwarding) return;
+      forwarding = true;
+      let stopping = false;
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (stopping) return;
+        stopping = true;
+        expected = true;
+        if (ended) return done();
+        child.kill(signal);
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          done();
+        }, SIGNAL_GRACE_MS);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          done();
         });
-      }
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
     },
     kill() {
       expected = true;
-      if (!exited) child.kill('SIGTERM');
+      if (!ended) child.kill('SIGTERM');
     },
   };
 }

@@ -3,9 +3,13 @@
  *   extension mode  /opt/extensions/ferry          registers, then serves; Lambda starts the app afterwards
  *   runtime mode    ferry -- <app command...>      Ferry is the runtime process and starts the app itself
  *
- * Registration comes first and uses only node:http: Lambda starts the function's own process
- * only after every extension has registered, so nothing else may delay it. Everything else is
- * loaded afterwards (esbuild turns the dynamic import into a lazily evaluated module).
+ * What happens before the first await is on every cold start's critical path, so it is only:
+ *   extension mode  registration over node:http (Lambda starts the function's process only after
+ *                   every extension has registered)
+ *   runtime mode    spawning the app, so it boots while Ferry loads the rest
+ * Everything else (serve.ts and undici) is loaded afterwards: the layer build keeps that code in a
+ * string compiled only at the dynamic import below (layer/deferred-chunk.mjs), so it is not even
+ * parsed before registration.
  */
 import path from 'node:path';
 import { registerExtension, type ExtensionsClient } from './runtime/extensions-api.ts';
@@ -31,6 +35,12 @@ async function main(): Promise<void> {
   } else if (appCommand.length === 0) {
     process.stderr.write('[ferry] ERROR runtime mode needs the app command after `--`, e.g. `ferry -- node server.js`.\n');
     process.exit(1);
+  } else {
+    // The app boots while Ferry loads the rest; serve.ts's startApp(appCommand) returns this process.
+    // (Imported here, not at the top: extension mode never needs node:child_process before registering.)
+    const [{ startApp }, { createLogger }] = await Promise.all([import('./app-process.ts'), import('./log.ts')]);
+    const format = process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON' ? 'json' : 'text';
+    startApp(appCommand, createLogger({ format, level: 'INFO' }));
   }
   const registeredAt = performance.now();
 

@@ -15,8 +15,8 @@
 //                                   time between the two for Ferry's traffic (small and 1 MiB
 //                                   responses, 40 headers), so the SIMD blob is not worth 20 KB.
 //
-// Every replacement must be used: an undici upgrade that moves a file fails the build here
-// instead of silently bundling the full module again.
+// When a build includes undici, every replacement must be used: an undici upgrade that moves a
+// file fails the build here instead of silently bundling the full module again.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,7 +81,7 @@ export function slimUndici() {
       });
 
       build.onEnd((result) => {
-        if (result.errors.length > 0) return;
+        if (result.errors.length > 0 || !used.has('undici')) return undefined;
         const missing = ['undici', 'llhttp', ...Object.keys(STUBS)].filter((name) => !used.has(name));
         if (missing.length > 0) {
           return { errors: [{ text: `slim-undici: these replacements were never used (did undici move files?): ${missing.join(', ')}` }] };

@@ -16,6 +16,12 @@ export function prefixed(log: LocalLog): string {
 
 /** Runs until SIGINT or SIGTERM; resolves with the exit code. */
 export async function runLocal(options: LocalOptions, io: Io): Promise<number> {
+  // Listening from the start: a signal during start-up must not kill this process and leave the
+  // app and Ferry running; it stops them once they are up.
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
   let lambda;
   try {
     lambda = await startLocal({ ...options, onLog: (log) => io.err(prefixed(log)) });
@@ -26,10 +32,7 @@ export async function runLocal(options: LocalOptions, io: Io): Promise<number> {
   const mode = `${options.event ?? 'function-url'}, ${options.invokeMode ?? 'buffered'}, freeze ${options.freeze === false ? 'off' : 'on'}`;
   io.out(`Ferry local is ready at ${lambda.url} (${mode}); press Ctrl-C to stop.`);
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+  const signal = await stopped;
   io.err(`[lambda] ${signal}: shutting down (SIGTERM to the app, SHUTDOWN to Ferry)`);
   // A second Ctrl-C while shutting down means "now".
   process.once('SIGINT', () => process.exit(130));

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const EXTENSION = path.join('layer', 'extensions', 'ferry');
 
@@ -20,11 +21,9 @@ export function locateFerry(explicit: string | undefined, cwd: string): string {
     return path.resolve(explicit);
   }
   const candidates: string[] = [];
-  // CommonJS bundles know their own folder; the ES module bundle finds the package instead
-  // (`import.meta` would make esbuild's CommonJS build of this same file warn).
-  if (typeof __dirname === 'string') {
-    candidates.push(path.join(__dirname, EXTENSION), path.join(__dirname, '..', '..', 'dist', EXTENSION));
-  }
+  const here = ownDirectory();
+  // Bundled: dist/cli.js, dist/local.mjs → dist/layer/…; from source: adapter/local → ../../dist/layer/….
+  if (here !== undefined) candidates.push(path.join(here, EXTENSION), path.join(here, '..', '..', 'dist', EXTENSION));
   const packageRoot = resolvePackageRoot(cwd);
   if (packageRoot) candidates.push(path.join(packageRoot, 'dist', EXTENSION));
   candidates.push(path.join(cwd, 'dist', EXTENSION));
@@ -34,6 +33,26 @@ export function locateFerry(explicit: string | undefined, cwd: string): string {
     `The built Ferry adapter (dist/${EXTENSION.split(path.sep).join('/')}) was not found. ` +
       `Run \`npm run build\` in the ferry-lambda repository first. Looked in:\n${[...new Set(candidates)].map((c) => `  ${c}`).join('\n')}`,
   );
+}
+
+/**
+ * The folder of the file running this code. CommonJS has `__dirname`; an ES module would use
+ * `import.meta.url`, but this same file is also built as CommonJS, where esbuild empties
+ * `import.meta` (and warns), so the ES module build asks V8 for its own call site instead.
+ */
+function ownDirectory(): string | undefined {
+  if (typeof __dirname === 'string') return __dirname;
+  const original = Error.prepareStackTrace;
+  try {
+    Error.prepareStackTrace = (_error, callSites) => callSites;
+    const file = (new Error().stack as unknown as NodeJS.CallSite[] | undefined)?.[0]?.getFileName();
+    if (!file) return undefined;
+    return path.dirname(file.startsWith('file:') ? fileURLToPath(file) : file);
+  } catch {
+    return undefined;
+  } finally {
+    Error.prepareStackTrace = original;
+  }
 }
 
 function resolvePackageRoot(cwd: string): string | undefined {

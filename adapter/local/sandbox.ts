@@ -29,6 +29,9 @@ export interface SandboxOptions {
   onLog?: (source: string, line: string) => void;
   /** How long each extension may take to register; default 10000. */
   registerTimeoutMs?: number;
+  /** Start the processes in their own process group, so a terminal's Ctrl-C reaches only the
+   *  caller, which then shuts the sandbox down the Lambda way (SIGTERM, SHUTDOWN). Default false. */
+  ownProcessGroup?: boolean;
 }
 
 export interface StopOptions {
@@ -99,7 +102,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   };
 
   function launch(source: string, command: string, args: string[], env: Record<string, string>, cwd: string | undefined): Launched {
-    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup === true });
     const entry: Launched = { source, child, exited: undefined!, spawned: undefined! };
     launched.push(entry);
     guardAgainstOrphans(child);

@@ -90,9 +90,13 @@ export async function startLocal(options: LocalOptions): Promise<LocalLambda> {
       runtime: { command: options.command, cwd },
       env: { ...options.env, AWS_LWA_INVOKE_MODE: options.invokeMode ?? 'buffered', PORT: String(appPort), AWS_LWA_PORT: String(appPort) },
       onLog: (source, line) => log(source === 'runtime' ? 'app' : 'ferry', line),
+      ownProcessGroup: true,
     });
     emulator.events.on('process-exit', (exit: { source: string; code: number | null; signal: string | null }) => {
       if (!stopping) log('lambda', `${exit.source === 'runtime' ? 'the app' : exit.source} exited (${exit.signal ?? `code ${exit.code}`})`);
+    });
+    emulator.events.on('sandbox-reset', (reset: { afterResponse?: boolean }) => {
+      log('lambda', `the function timed out${reset.afterResponse ? ' after its response (post-response work ran past the deadline)' : ''}: on AWS the sandbox would be reset`);
     });
     await initDone(emulator, sandbox, options.initTimeoutMs ?? 15_000, logs);
   } catch (error) {
@@ -160,8 +164,9 @@ function initDone(emulator: Emulator, sandbox: Sandbox, timeoutMs: number, logs:
     on('init-error', onInitError);
     for (const child of sandbox.processes) {
       const onExit = () => finish(new Error(`${describeProcess(child, sandbox)} exited (${child.signalCode ?? `code ${child.exitCode}`}) before Init finished. Last output:\n${tail()}`));
-      child.once('exit', onExit);
-      cleanups.push(() => child.off('exit', onExit));
+      // 'close', not 'exit': by then its last output lines are in `logs` for the message.
+      child.once('close', onExit);
+      cleanups.push(() => child.off('close', onExit));
     }
     // What already happened counts too.
     const past = emulator.history.find((e) => e.name === 'init-done' || e.name === 'init-error');

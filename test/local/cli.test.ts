@@ -5,8 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseLocalArgs } from '../../adapter/cli/args.ts';
-import { runCli } from '../../adapter/cli/run.ts';
+import { parseLocalArgs, runCli } from '../../adapter/cli/index.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -43,8 +43,20 @@ export function receiveStream(
   const sink = createBodySink({
     limit: opts.streamLimitBytes,
     discard: options.discardBody,
-    onChunk: onBodyChunk && ((chunk, at) => callSafely(() => onBodyChunk(chunk, at))),
+    onChunk: onBodyChunk && ((chunk, at) => holdWhilePending(callSafely(() => onBodyChunk(chunk, at)))),
   });
+
+  // A callback that returns a promise is a slow client: stop reading the upload until it settles,
+  // so back-pressure reaches the runtime as it would through Lambda's front end.
+  let pending = 0;
+  function holdWhilePending(result: unknown): void {
+    if (!(result instanceof Promise)) return;
+    pending++;
+    req.pause();
+    void result.catch(() => undefined).finally(() => {
+      if (--pending === 0) req.resume();
+    });
+  }
 
   const contentType = header(req, 'content-type') ?? '';
   const withPrelude = contentType.split(';')[0].trim().toLowerCase() === INTEGRATION_CONTENT_TYPE;
@@ -176,9 +188,9 @@ export function decodeErrorBody(value: string | undefined): any {
 }
 
 /** User callbacks must not break the upload; their errors surface as uncaught exceptions. */
-function callSafely(fn: () => void): void {
+function callSafely<T>(fn: () => T): T | undefined {
   try {
-    fn();
+    return fn();
   } catch (error) {
     queueMicrotask(() => {
       throw error;

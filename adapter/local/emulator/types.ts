@@ -53,8 +53,9 @@ export interface InvokeOptions {
   invocationId?: string | null;
   /** Streaming: called as soon as the prelude and its 8 NUL bytes are parsed. */
   onPrelude?: (prelude: StreamPrelude) => void;
-  /** Streaming: every body chunk after the prelude, as it arrives (`atMs` is `performance.now()`). */
-  onBodyChunk?: (chunk: Buffer, atMs: number) => void;
+  /** Streaming: every body chunk after the prelude, as it arrives (`atMs` is `performance.now()`).
+   *  Return a promise to stop reading the upload until it settles (a slow client). */
+  onBodyChunk?: (chunk: Buffer, atMs: number) => void | Promise<void>;
   /** Streaming: only count and hash the body, keep no bytes (`payload` is then empty). For huge streams. */
   discardBody?: boolean;
   /** Advertise a deadline this much later than the real one (clock skew): makes a late answer certain in tests. */

@@ -21,7 +21,7 @@ export interface StreamRelay {
   /** The emulator's `onPrelude`: the status line and headers go to the client at once. */
   onPrelude(prelude: StreamPrelude): void;
   /** The emulator's `onBodyChunk`: each piece is written as it arrives. */
-  onBodyChunk(chunk: Buffer): void;
+  onBodyChunk(chunk: Buffer): void | Promise<void>;
   /** True once anything of the stream reached the client (from then on, errors can only abort). */
   readonly started: boolean;
   readonly statusCode: number | undefined;
@@ -60,7 +60,11 @@ export function createStreamRelay(res: ServerResponse): StreamRelay {
       // Body bytes without a prelude: the upload was not an HTTP integration response (no
       // prelude content type), which a Function URL passes on as an opaque body.
       if (!started) begin(200, { 'content-type': 'application/octet-stream' });
-      if (!res.destroyed) res.write(chunk);
+      // A slow client holds the upload back (and so the app), instead of filling memory here.
+      if (!res.destroyed && !res.write(chunk)) return new Promise<void>((resolve) => {
+        res.once('drain', resolve);
+        res.once('close', resolve);
+      });
     },
     get started() {
       return started;

@@ -38,6 +38,8 @@ export interface Preset {
   mcRounds: number;
   mcTimeoutMs: number;
   profileInvocations: number;
+  /** Also run layer/measure-startup.mjs's cold starts (when it exists) as a cross-check. */
+  layerCrossCheck: boolean;
 }
 
 export interface Spread {

@@ -19,7 +19,7 @@ export const PRESETS = {
     streamMiB: 190, streamRounds: 3,
     sseEvents: 12, sseIntervalMs: 250, sseRounds: 3,
     mcLevels: [1, 4, 16, 64], mcInvocations: 2000, mcWarmup: 200, mcRounds: 3, mcTimeoutMs: 120_000,
-    profileInvocations: 5000,
+    profileInvocations: 5000, layerCrossCheck: true,
   },
   quick: {
     rounds: 1, warmup: 20, invocations: 100, settleMs: 100,
@@ -27,15 +27,15 @@ export const PRESETS = {
     streamMiB: 16, streamRounds: 1,
     sseEvents: 4, sseIntervalMs: 250, sseRounds: 1,
     mcLevels: [1, 4, 16, 64], mcInvocations: 100, mcWarmup: 10, mcRounds: 1, mcTimeoutMs: 30_000,
-    profileInvocations: 300,
+    profileInvocations: 300, layerCrossCheck: true,
   },
   smoke: {
     rounds: 1, warmup: 2, invocations: 8, settleMs: 0,
     coldRuns: 1, registrationRuns: 2,
     streamMiB: 1, streamRounds: 1,
     sseEvents: 2, sseIntervalMs: 250, sseRounds: 1,
-    mcLevels: [1, 4], mcInvocations: 12, mcWarmup: 4, mcRounds: 1, mcTimeoutMs: 15_000,
-    profileInvocations: 0,
+    mcLevels: [4], mcInvocations: 12, mcWarmup: 4, mcRounds: 1, mcTimeoutMs: 15_000,
+    profileInvocations: 0, layerCrossCheck: false,
   },
 };
 

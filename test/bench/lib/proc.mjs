@@ -1,5 +1,20 @@
 // Process facts read from /proc (Linux): memory, the executable a process runs, its children.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readlinkSync, realpathSync } from 'node:fs';
+
+let ticksPerSecond;
+/** CPU time (user + system) a process has used so far, in ms; undefined when it is gone. */
+export function cpuTimeMs(pid) {
+  try {
+    ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start at state; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1000;
+  } catch {
+    return undefined;
+  }
+}
 
 /** VmRSS and VmHWM (peak) of a process, in KiB; undefined when it is gone. */
 export function memoryKiB(pid) {

@@ -62,8 +62,8 @@ export function summarize(profile, bundleText, bundlePath) {
   const busyMs = busy.reduce((a, e) => a + e.ms, 0);
   const top = busy
     .sort((a, b) => b.ms - a.ms)
-    .slice(0, 15)
-    .map((e) => ({ function: e.function, where: e.where, selfMs: Number(e.ms.toFixed(1)), percent: Number(((100 * e.ms) / busyMs).toFixed(1)) }));
+    .slice(0, 40)
+    .map((e) => ({ function: e.function, where: e.where, category: category(e), selfMs: Number(e.ms.toFixed(1)), percent: Number(((100 * e.ms) / busyMs).toFixed(1)) }));
   const byModule = new Map();
   for (const e of busy) {
     const key = e.where.startsWith('node_modules/') ? e.where.split('/').slice(0, 2).join('/') : e.where.startsWith('node:') ? 'node: (built-in modules)' : e.where || e.function;
@@ -73,7 +73,23 @@ export function summarize(profile, bundleText, bundlePath) {
     .sort((a, b) => b[1] - a[1])
     .slice(0, 10)
     .map(([module, ms]) => ({ module, selfMs: Number(ms.toFixed(1)), percent: Number(((100 * ms) / busyMs).toFixed(1)) }));
-  return { busyMs: Number(busyMs.toFixed(1)), idleMs: Number(idle.toFixed(1)), top, byModule: modulesTop };
+  const byCategory = new Map();
+  for (const e of busy) byCategory.set(category(e), (byCategory.get(category(e)) ?? 0) + e.ms);
+  const categories = [...byCategory.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, ms]) => ({ category: name, selfMs: Number(ms.toFixed(1)), percent: Number(((100 * ms) / busyMs).toFixed(1)) }));
+  return { busyMs: Number(busyMs.toFixed(1)), idleMs: Number(idle.toFixed(1)), categories, top, byModule: modulesTop };
+}
+
+/** A coarse owner for each function, so the profile reads as "where does the time go". */
+function category({ function: name, where }) {
+  if (!where && /^write(v|Buffer|Latin1String|Utf8String|AsciiString|Ucs2String)$/.test(name)) return 'socket writes (the write/writev syscalls, loopback TCP included)';
+  if (name === '(garbage collector)') return 'garbage collection';
+  if (where.startsWith('wasm://')) return "llhttp (undici's wasm HTTP parser)";
+  if (where.startsWith('node_modules/undici')) return 'undici (JS)';
+  if (where.startsWith('adapter/')) return "Ferry's own code (adapter/)";
+  if (where.startsWith('node:')) return 'Node built-ins (streams, net, http, timers, module loading)';
+  return 'V8 and native, other (microtasks, (program), …)';
 }
 
 /** Bundle line (1-based) → the source module esbuild placed there. */

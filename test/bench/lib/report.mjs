@@ -10,6 +10,13 @@ function sp(s, digits = 0) {
 }
 
 const x = (a, b, digits = 2) => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? `${(a / b).toFixed(digits)}×` : 'n/a');
+function cpuText(cpu) {
+  if (!cpu) return 'n/a';
+  const names = { ferry: 'Ferry', app: 'app', runtime: 'runtime', driver: 'driver' };
+  const parts = Object.entries(cpu).filter(([role]) => role !== 'driver').map(([role, s]) => `${names[role] ?? role} ${nf(s.median)}`);
+  return `${parts.join(' + ')}${cpu.driver ? ` (driver ${nf(cpu.driver.median)})` : ''}`;
+}
+
 const mib = (kib) => (Number.isFinite(kib) ? `${(kib / 1024).toFixed(1)} MiB` : 'n/a');
 
 export function renderMarkdown(r) {
@@ -36,14 +43,18 @@ export function renderMarkdown(r) {
     out.push(
       `**Warm latency**: ${nf(r.warm.invocations)} sequential invocations after ${nf(r.warm.warmup)} warm-up, ${r.warm.rounds} rounds; \`GET /\` of apps/fastify as a Function URL event (direct: the same request and headers).`,
       '',
-      '| contender | p50 µs | p99 µs | invocations/s | p50 vs direct |',
-      '|---|---|---|---|---|',
+      '| contender | p50 µs | p99 µs | invocations/s | p50 vs direct | CPU µs per invocation |',
+      '|---|---|---|---|---|---|',
     );
     for (const c of Object.values(warm)) {
-      if (c.error) out.push(`| ${c.label} | failed: ${c.error.split('\n')[0]} | | | |`);
-      else out.push(`| ${c.label} | ${sp(c.p50Us)} | ${sp(c.p99Us)} | ${sp(c.throughputPerS)} | ${x(c.p50Us.median, direct)} |`);
+      if (c.error) out.push(`| ${c.label} | failed: ${c.error.split('\n')[0]} | | | | |`);
+      else out.push(`| ${c.label} | ${sp(c.p50Us)} | ${sp(c.p99Us)} | ${sp(c.throughputPerS)} | ${x(c.p50Us.median, direct)} | ${cpuText(c.cpuUsPerInvocation)} |`);
     }
-    out.push('');
+    out.push(
+      '',
+      'CPU per invocation is read from /proc over the whole loop, per process; "driver" is the benchmark process (the emulator, or the undici client for direct), the same code for every Lambda-side contender.',
+      '',
+    );
   } else if (r.warm?.error) out.push(`**Warm latency**: failed: ${r.warm.error}`, '');
 
   if (r.cold && !r.cold.error) {
@@ -58,13 +69,22 @@ export function renderMarkdown(r) {
       if (c.error) out.push(`| ${c.label} | failed: ${c.error.split('\n')[0]} | | | |`);
       else out.push(`| ${c.label} | ${sp(c.firstResponseMs, 1)} | ${x(c.firstResponseMs.median, cd)} | ${c.extensionRegisteredMs ? sp(c.extensionRegisteredMs, 1) : '–'} | ${c.initDoneMs ? sp(c.initDoneMs, 1) : '–'} |`);
     }
-    out.push('');
+    const lc = r.cold.layerCrossCheck;
+    if (lc && !lc.error) {
+      out.push(
+        `Cross-check with layer/measure-startup.mjs (its own stub Lambda API, Ferry only): first response ${sp(lc.extension?.firstResponseMs, 1)} ms in extension mode, ${sp(lc.runtime?.firstResponseMs, 1)} ms in runtime mode.`,
+        '',
+      );
+    } else out.push('');
   }
 
   {
     const rows = [];
     const reg = r.registration;
-    if (reg && !reg.error) rows.push(`| spawn → extension registered (${reg.runs} runs) | ${sp(reg.ferryRegisteredMs, 1)} ms | \`node -e 0\`: ${sp(reg.bareNodeMs, 1)} ms | ${reg.ratio.toFixed(2)}× |`);
+    if (reg && !reg.error) {
+      rows.push(`| spawn → extension registered (${reg.runs} runs, ${reg.source.split(' ')[0]}) | ${sp(reg.ferryRegisteredMs, 1)} ms | \`node -e 0\`: ${sp(reg.bareNodeMs, 1)} ms | ${reg.ratio.toFixed(2)}× |`);
+      if (reg.bareNodeRegisterMs) rows.push(`| … against the floor for any Node extension | | a bare node:http script that registers: ${sp(reg.bareNodeRegisterMs, 1)} ms | ${reg.ratioToBareRegister.toFixed(2)}× |`);
+    }
     const idle = (name, role) => warm[name]?.rssIdleKiB?.[role]?.median;
     if (r.warm && !r.warm.error) {
       rows.push(
@@ -114,11 +134,14 @@ export function renderMarkdown(r) {
     out.push(
       `**Where Ferry spends its CPU** (\`--cpu-prof\` on the extension during ${nf(r.profile.invocations)} warm invocations, unminified build; self time, share of busy time):`,
       '',
-      '| function | module | self ms | share |',
-      '|---|---|---|---|',
-      ...r.profile.top.slice(0, 8).map((f) => `| \`${f.function}\` | ${f.where || '–'} | ${nf(f.selfMs, 1)} | ${f.percent}% |`),
+      '| where | share | top functions (self time share) |',
+      '|---|---|---|',
+      ...r.profile.categories.map((c) => {
+        const fns = r.profile.top.filter((f) => profileCategory(f) === c.category).slice(0, 3).map((f) => `\`${f.function}\` ${f.percent}%`).join(', ');
+        return `| ${c.category} | ${c.percent}% | ${fns} |`;
+      }),
       '',
-      `By module: ${r.profile.byModule.slice(0, 6).map((m) => `${m.module} ${m.percent}%`).join(', ')}.`,
+      `${nf(r.profile.busyMs)} ms of CPU over ${nf(r.profile.invocations)} invocations (start-up included), about ${nf((1000 * r.profile.busyMs) / r.profile.invocations)} µs per invocation with the profiler on.`,
       '',
     );
   }
@@ -130,6 +153,9 @@ export function renderMarkdown(r) {
   out.push('Notes:', '', ...notes.map((n) => `- ${n}`));
   return out.join('\n');
 }
+
+/** The category profile.mjs gave a function (kept with each top entry). */
+const profileCategory = (f) => f.category;
 
 export function updateReadme(readme, markdown) {
   const start = '<!-- bench:start -->';
@@ -147,6 +173,16 @@ const COLORS = { direct: '#6b7280', floor: '#c7cbd1', ferry: '#2563eb', inproces
 const colorOf = (name) => (name === 'direct' ? COLORS.direct : name === 'floor' ? COLORS.floor : name.startsWith('ferry') ? COLORS.ferry : COLORS.inprocess);
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** Shorter names for the chart's label column. */
+const SHORT = {
+  direct: 'direct (undici → app)',
+  floor: 'emulator round trip (no-op runtime)',
+  'ferry-buffered': 'Ferry extension, buffered',
+  'ferry-stream': 'Ferry extension, response_stream',
+  'ferry-runtime': 'Ferry runtime mode',
+};
+const shortLabel = (name, c, r) => SHORT[name] ?? (name === 'in-process' ? (r.inProcessRuntime === 'aws-lambda-ric' ? 'in-process (aws-lambda-ric)' : 'in-process (JS runtime loop)') : c.label);
+
 const W = 960;
 const LABEL_W = 330;
 const BAR_X = LABEL_W + 10;
@@ -160,6 +196,12 @@ function panel(title, subtitle, rows, y, { reference } = {}) {
   const top = y + 48;
   const max = Math.max(...rows.map((r) => (Number.isFinite(r.max) ? r.max : Number.isFinite(r.value) ? r.value : 0)), reference?.value ?? 0) || 1;
   const scale = (v) => (v / max) * BAR_MAX;
+  if (reference && Number.isFinite(reference.value)) {
+    const rx = BAR_X + scale(reference.value);
+    const bottom = top + rows.length * ROW_H;
+    parts.push(`<path d="M${rx.toFixed(1)} ${top - 2}V${bottom}" class="goal"/>`);
+    parts.push(`<text x="${(rx + 4).toFixed(1)}" y="${bottom + 12}" class="goaltext">${esc(reference.label)}</text>`);
+  }
   rows.forEach((r, i) => {
     const ry = top + i * ROW_H;
     parts.push(`<text x="${LABEL_W}" y="${ry + 16}" class="label" text-anchor="end">${esc(r.label)}</text>`);
@@ -178,12 +220,6 @@ function panel(title, subtitle, rows, y, { reference } = {}) {
     const textX = BAR_X + Math.max(w, Number.isFinite(r.max) ? scale(r.max) : 0) + 8;
     parts.push(`<text x="${textX.toFixed(1)}" y="${ry + 16}" class="value">${esc(r.text)}</text>`);
   });
-  if (reference && Number.isFinite(reference.value)) {
-    const rx = BAR_X + scale(reference.value);
-    const bottom = top + rows.length * ROW_H;
-    parts.push(`<path d="M${rx.toFixed(1)} ${top - 2}V${bottom}" class="goal"/>`);
-    parts.push(`<text x="${(rx + 4).toFixed(1)}" y="${bottom + 12}" class="goaltext">${esc(reference.label)}</text>`);
-  }
   return { svg: parts.join('\n'), height: 48 + rows.length * ROW_H + (reference ? 22 : 10) };
 }
 
@@ -196,7 +232,7 @@ export function renderSvg(r) {
       'Warm latency, p50 per invocation (µs) — shorter is better',
       `${nf(r.warm.invocations)} sequential invocations × ${r.warm.rounds} rounds; bar = median of the rounds, whisker = min–max`,
       Object.entries(warm).map(([name, c]) => ({
-        label: c.label,
+        label: shortLabel(name, c, r),
         value: c.p50Us?.median,
         min: c.p50Us?.min,
         max: c.p50Us?.max,
@@ -212,7 +248,7 @@ export function renderSvg(r) {
       'Cold start to first response (ms) — shorter is better',
       `Lambda's start order, ${r.cold.runs} runs; direct = spawn the app and poll it`,
       Object.entries(cold).map(([name, c]) => ({
-        label: c.label,
+        label: shortLabel(name, c, r),
         value: c.firstResponseMs?.median,
         min: c.firstResponseMs?.min,
         max: c.firstResponseMs?.max,
@@ -220,6 +256,22 @@ export function renderSvg(r) {
         text: c.error ? 'failed' : `${nf(c.firstResponseMs.median, 1)} ms`,
       })),
       {},
+    ]);
+  }
+  const reg = r.registration;
+  if (reg && !reg.error) {
+    const bare = reg.bareNodeMs;
+    panels.push([
+      'Spawn → extension registered (ms) — shorter is better',
+      `${reg.runs} runs each, interleaved; Ferry is started as Lambda starts it (the file, via its #!/usr/bin/env node line)`,
+      [
+        { label: 'node -e 0 (spawn → exit)', value: bare.median, min: bare.min, max: bare.max, color: COLORS.direct, text: `${nf(bare.median, 1)} ms` },
+        ...(reg.bareNodeRegisterMs
+          ? [{ label: 'bare node:http script that registers', value: reg.bareNodeRegisterMs.median, min: reg.bareNodeRegisterMs.min, max: reg.bareNodeRegisterMs.max, color: COLORS.floor, text: `${nf(reg.bareNodeRegisterMs.median, 1)} ms` }]
+          : []),
+        { label: 'Ferry', value: reg.ferryRegisteredMs.median, min: reg.ferryRegisteredMs.min, max: reg.ferryRegisteredMs.max, color: COLORS.ferry, text: `${nf(reg.ferryRegisteredMs.median, 1)} ms  (${reg.ratio.toFixed(2)}× node -e 0)` },
+      ],
+      { reference: { value: 1.3 * bare.median, label: 'goal: 1.3× node -e 0' } },
     ]);
   }
   const s = r.streaming;
@@ -248,7 +300,7 @@ export function renderSvg(r) {
     panels.push(['Lambda Managed Instances throughput (invocations/s) — longer is better', 'AWS_LAMBDA_MAX_CONCURRENCY = N with N invocations in flight; Ferry extension, buffered', rows, {}]);
   }
 
-  let y = 64;
+  let y = 80;
   const body = [];
   for (const [title, subtitle, rows, opts] of panels) {
     const p = panel(title, subtitle, rows, y, opts);
@@ -261,12 +313,13 @@ export function renderSvg(r) {
 <style>
 .h1{font-size:19px;font-weight:700;fill:#111827}.meta{font-size:12px;fill:#4b5563}
 .title{font-size:15px;font-weight:600;fill:#111827}.sub{font-size:12px;fill:#6b7280}
-.label{font-size:13px;fill:#1f2937}.value{font-size:12.5px;fill:#111827}.na{font-size:12.5px;fill:#b91c1c}
+.label{font-size:13px;fill:#1f2937}.value{font-size:12.5px;fill:#111827;paint-order:stroke;stroke:#fff;stroke-width:4px;stroke-linejoin:round}.na{font-size:12.5px;fill:#b91c1c}
 .whisker{stroke:#111827;stroke-width:1.2;fill:none}.goal{stroke:#059669;stroke-width:1.5;stroke-dasharray:4 3}.goaltext{font-size:11.5px;fill:#047857}
 </style>
 <rect width="100%" height="100%" fill="#ffffff"/>
 <text x="16" y="28" class="h1">Ferry vs the alternatives (${esc(r.preset)} run, ${esc(r.generatedAt.slice(0, 10))})</text>
-<text x="16" y="48" class="meta">${esc(`${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; contenders on Node ${m.node.contenders.replace(/^v/, '')}. Grey: direct, blue: Ferry, orange: in-process (${r.inProcessRuntime}).`)}</text>
+<text x="16" y="48" class="meta">${esc(`${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; every contender on Node ${m.node.contenders.replace(/^v/, '')}.`)}</text>
+<text x="16" y="64" class="meta">${esc(`Grey: direct (no Lambda), light grey: the emulator's own round trip, blue: Ferry, orange: in-process (${r.inProcessRuntime}).`)}</text>
 ${body.join('\n')}
 </svg>
 `;

@@ -63,7 +63,7 @@ export async function measureColdStart(ctx, preset, log) {
   }
   let layerCrossCheck;
   try {
-    layerCrossCheck = await layerColdStartCrossCheck(ctx, preset);
+    if (preset.layerCrossCheck) layerCrossCheck = await layerColdStartCrossCheck(ctx, preset);
   } catch (error) {
     layerCrossCheck = { error: error.message };
   }

@@ -3,7 +3,7 @@
 // (or last) on this shared 2-core machine. Memory (idle after Init, and after the loop) is read here too.
 import { performance } from 'node:perf_hooks';
 import { label, startContender } from './contenders.mjs';
-import { executableOf, memoryKiB } from './proc.mjs';
+import { cpuTimeMs, executableOf, memoryKiB } from './proc.mjs';
 import { percentile, spread } from './stats.mjs';
 
 export const WARM_CONTENDERS = ['direct', 'floor', 'ferry-buffered', 'ferry-stream', 'ferry-runtime', 'in-process'];
@@ -13,6 +13,15 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export function rotate(list, by) {
   const k = by % list.length;
   return [...list.slice(k), ...list.slice(0, k)];
+}
+
+/** CPU time (ms) used so far by each of a contender's processes, and by this driver (emulator + client). */
+function cpuOf(pids) {
+  const usage = process.cpuUsage();
+  return {
+    ...Object.fromEntries(Object.entries(pids).map(([role, pid]) => [role, pid ? cpuTimeMs(pid) : undefined])),
+    driver: (usage.user + usage.system) / 1000,
+  };
 }
 
 /** Resident memory (KiB) of each of a contender's processes. */
@@ -39,6 +48,7 @@ export async function measureWarm(ctx, preset, log) {
         for (let i = 1; i < preset.warmup; i++) await contender.request();
         const latencies = new Float64Array(preset.invocations);
         let failures = 0;
+        const cpuBefore = cpuOf(pids);
         const started = performance.now();
         for (let i = 0; i < latencies.length; i++) {
           const r = await contender.request();
@@ -46,7 +56,10 @@ export async function measureWarm(ctx, preset, log) {
           latencies[i] = r.ms;
         }
         const elapsed = performance.now() - started;
+        const cpuAfter = cpuOf(pids);
+        const cpuUs = Object.fromEntries(Object.keys(cpuAfter).map((role) => [role, ((cpuAfter[role] - cpuBefore[role]) * 1000) / latencies.length]));
         const stats = {
+          cpuUs,
           p50: percentile(latencies, 50) * 1000,
           p99: percentile(latencies, 99) * 1000,
           mean: (latencies.reduce((a, b) => a + b, 0) / latencies.length) * 1000,
@@ -77,6 +90,9 @@ export async function measureWarm(ctx, preset, log) {
       meanUs: spread(r.map((x) => x.mean), 'µs', 1),
       throughputPerS: spread(r.map((x) => x.rps), 'invocations/s', 0),
       failures: r.reduce((a, x) => a + x.failures, 0),
+      // CPU time per invocation of each process (from /proc, 10 ms ticks over the whole loop);
+      // `driver` is this process: the emulator and, for direct, the undici client.
+      cpuUsPerInvocation: roleSpreads(r.map((x) => x.cpuUs), 'µs CPU per invocation'),
       rssIdleKiB: roleSpreads(r.map((x) => x.rssIdle)),
       rssAfterLoopKiB: roleSpreads(r.map((x) => x.rssAfter)),
       executables: executables[name],
@@ -85,7 +101,7 @@ export async function measureWarm(ctx, preset, log) {
   return { invocations: preset.invocations, warmup: preset.warmup, rounds: preset.rounds, contenders };
 }
 
-function roleSpreads(list) {
+function roleSpreads(list, unit = 'KiB') {
   const roles = new Set(list.flatMap((x) => Object.keys(x ?? {})));
-  return Object.fromEntries([...roles].map((role) => [role, spread(list.map((x) => x?.[role]), 'KiB', 0)]));
+  return Object.fromEntries([...roles].map((role) => [role, spread(list.map((x) => x?.[role]), unit, 0)]));
 }
