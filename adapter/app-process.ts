@@ -21,7 +21,10 @@ export interface AppProcess {
    * listener added after the app already ended is called too, on the next tick.
    */
   onExit(listener: ExitListener): void;
-  /** Forward SIGTERM/SIGINT to the app; `done` runs once it has exited (or after a short grace). */
+  /**
+   * SIGTERM/SIGINT are forwarded to the app from the start; `done` runs once it has exited after
+   * one (SIGKILLed after a short grace). Until this is called, Ferry then exits 0.
+   */
   forwardSignals(done: () => void): void;
   /** Ask the app to stop (SIGTERM); it is SIGKILLed if still there when Ferry exits. */
   kill(): void;
@@ -81,7 +84,32 @@ function launch(command: string[], log: Logger): AppProcess {
   });
   child.on('exit', end);
 
-  let forwarding = false;
+  // SIGTERM/SIGINT are forwarded from the start, so a signal that arrives before serve.ts is
+  // loaded cannot kill Ferry and leave the app running; serve.ts says what to do afterwards.
+  let whenStopped: () => void = () => process.exit(0);
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    // Once the app has ended, Ferry is already on its way out with the right exit code.
+    if (stopping || ended) return;
+    stopping = true;
+    expected = true;
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      whenStopped();
+    };
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      finish();
+    }, SIGNAL_GRACE_MS);
+    child.once('exit', finish);
+    child.kill(signal);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
   return {
     pid: child.pid,
     onExit(listener) {
@@ -89,26 +117,7 @@ function launch(command: string[], log: Logger): AppProcess {
       else if (!expected) process.nextTick(listener, ended.code, ended.signal);
     },
     forwardSignals(done) {
-      if (forwarding) return;
-      forwarding = true;
-      let stopping = false;
-      const onSignal = (signal: NodeJS.Signals) => {
-        if (stopping) return;
-        stopping = true;
-        expected = true;
-        if (ended) return done();
-        child.kill(signal);
-        const timer = setTimeout(() => {
-          child.kill('SIGKILL');
-          done();
-        }, SIGNAL_GRACE_MS);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          done();
-        });
-      };
-      process.on('SIGTERM', onSignal);
-      process.on('SIGINT', onSignal);
+      whenStopped = done;
     },
     kill() {
       expected = true;

@@ -37,6 +37,18 @@ export interface HandlerDeps {
 const ERROR_BODY_LIMIT = 64 * 1024;
 
 export async function handleInvocation(invocation: Invocation, deps: HandlerDeps): Promise<void> {
+  // One timer per invocation, cleared when it is answered: AbortSignal.timeout() would leave a
+  // timer and a signal alive until the deadline, minutes after a millisecond-long invocation.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), Math.max(0, invocation.deadlineMs - deps.config.deadlineMarginMs - Date.now()));
+  try {
+    await answer(invocation, deps, deadline.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function answer(invocation: Invocation, deps: HandlerDeps, signal: AbortSignal): Promise<void> {
   const { config, log, runtime } = deps;
   const fail = async (code: FerryErrorCode, message: string, extra: Record<string, unknown> = {}) => {
     log.error(message, { request_id: invocation.requestId, error_type: ERROR_TYPES[code] });
@@ -51,7 +63,6 @@ export async function handleInvocation(invocation: Invocation, deps: HandlerDeps
   }
 
   const deadlineAt = invocation.deadlineMs - config.deadlineMarginMs;
-  const signal = AbortSignal.timeout(Math.max(0, deadlineAt - Date.now()));
   const detected = detectEvent(event);
 
   if (detected.kind === 'pass-through') {

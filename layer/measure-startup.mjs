@@ -159,6 +159,7 @@ function launch(command, env, processes) {
   const entry = { child, stderr: '', exited: once(child, 'exit').catch(() => undefined) };
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (text) => (entry.stderr = (entry.stderr + text).slice(-4000)));
+  child.on('error', (error) => (entry.stderr += `could not start ${file}: ${error.message}\n`));
   processes.push(entry);
   return entry;
 }

@@ -41,38 +41,68 @@ export async function streamResponse(source: StreamSource, stream: ResponseStrea
   if (prelude.length + DELIMITER.length > STREAM_PRELUDE_LIMIT) {
     log.warn('stream prelude is over 16 KB: API Gateway REST streaming will reject it', { prelude_bytes: prelude.length });
   }
-  await stream.write(Buffer.concat([prelude, DELIMITER]));
+  stream.write(Buffer.concat([prelude, DELIMITER]));
 
   let bytes = 0;
   let failure: [string, string] | undefined;
   if (Buffer.isBuffer(source.body)) {
-    await stream.write(source.body);
+    stream.write(source.body);
     bytes = source.body.length;
   } else {
     try {
-      for await (const chunk of source.body) {
-        const buffer = chunk as Buffer;
-        if (bytes + buffer.length > limit) {
-          await stream.write(buffer.subarray(0, limit - bytes));
-          bytes = limit;
-          failure = [ERROR_TYPES.FERRY_RESPONSE_TOO_LARGE, `The response is larger than Lambda's streaming limit of ${limit} bytes; Ferry stopped forwarding at the limit.`];
-          source.body.destroy();
-          break;
-        }
-        await stream.write(buffer);
-        bytes += buffer.length;
-        if (stream.broken) break;
-      }
+      bytes = await relay(source.body, stream, limit);
     } catch (error) {
-      failure = signal.aborted
-        ? [ERROR_TYPES.FERRY_DEADLINE, `The app was still sending its response at the invocation deadline (after ${bytes} bytes); Ferry ended the stream.`]
-        : [ERROR_TYPES.FERRY_APP_CONNECTION, `The app's response broke off after ${bytes} bytes: ${describeError(error)}`];
+      bytes = (error as RelayError).bytes ?? bytes;
+      failure =
+        (error as RelayError).overLimit
+          ? [ERROR_TYPES.FERRY_RESPONSE_TOO_LARGE, `The response is larger than Lambda's streaming limit of ${limit} bytes; Ferry stopped forwarding at the limit.`]
+          : signal.aborted
+            ? [ERROR_TYPES.FERRY_DEADLINE, `The app was still sending its response at the invocation deadline (after ${bytes} bytes); Ferry ended the stream.`]
+            : [ERROR_TYPES.FERRY_APP_CONNECTION, `The app's response broke off after ${bytes} bytes: ${describeError((error as RelayError).cause ?? error)}`];
     }
   }
+  await stream.drained();
 
   if (failure) {
     log.error('stream ended with an error', { error_type: failure[0], reason: failure[1], bytes });
     return { outcome: await stream.fail(failure[0], failure[1]), bytes, failure: failure[1] };
   }
   return { outcome: await stream.end(), bytes, failure: undefined };
+}
+
+interface RelayError extends Error {
+  bytes?: number;
+  overLimit?: boolean;
+}
+
+/**
+ * Copy the app's body to the upload chunk by chunk as 'data' events arrive (no re-buffering: the
+ * async iterator would concatenate whatever piled up, copying every byte once more), pausing the
+ * app's socket whenever the Runtime API connection needs to drain. Resolves with the byte count.
+ */
+function relay(body: Readable, stream: ResponseStream, limit: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let bytes = 0;
+    const fail = (cause: unknown, extra: Partial<RelayError> = {}) => {
+      body.off('data', onData);
+      body.destroy();
+      reject(Object.assign(new Error('relay failed'), { cause, bytes, ...extra }));
+    };
+    const onData = (chunk: Buffer) => {
+      if (bytes + chunk.length > limit) {
+        stream.write(chunk.subarray(0, limit - bytes));
+        bytes = limit;
+        return fail(undefined, { overLimit: true });
+      }
+      bytes += chunk.length;
+      if (!stream.write(chunk) && !stream.broken) {
+        body.pause();
+        void stream.drained().then(() => body.resume());
+      }
+      if (stream.broken) fail(stream.broken);
+    };
+    body.on('data', onData);
+    body.once('end', () => resolve(bytes));
+    body.once('error', (error) => fail(error));
+  });
 }

@@ -16,8 +16,10 @@ const ERROR_TYPE_TRAILER = 'Lambda-Runtime-Function-Error-Type';
 const ERROR_BODY_TRAILER = 'Lambda-Runtime-Function-Error-Body';
 
 export interface ResponseStream {
-  /** Resolves when the bytes may be followed by more (back-pressure from the Runtime API). */
-  write(chunk: Buffer): Promise<void>;
+  /** Queue bytes for the upload; false means "wait for `drained()` before writing more". */
+  write(chunk: Buffer): boolean;
+  /** Resolves once the Runtime API has taken what was queued (or the upload broke). */
+  drained(): Promise<void>;
   /** End the upload normally. */
   end(): Promise<PostOutcome>;
   /** End the upload with error trailers; the body so far stays as it is. */
@@ -71,11 +73,13 @@ export function createStreamOpener(address: string): (invocation: Invocation) =>
       get broken() {
         return broken;
       },
-      async write(chunk) {
-        if (broken || chunk.length === 0) return;
-        if (!req.write(chunk)) {
-          await Promise.race([once(req, 'drain'), answer.then(() => undefined, () => undefined)]);
-        }
+      write(chunk) {
+        if (broken || chunk.length === 0) return true;
+        return req.write(chunk);
+      },
+      async drained() {
+        if (broken || !req.writableNeedDrain) return;
+        await Promise.race([once(req, 'drain'), answer.then(() => undefined, () => undefined)]);
       },
       async end() {
         req.end();

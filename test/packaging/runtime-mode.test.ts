@@ -19,7 +19,7 @@ afterEach(async () => {
 
 const runtimeLines = (f: FerryUnderTest) => f.sandbox.logs.filter((l) => l.source === 'runtime').map((l) => l.line);
 const runtimeExit = (f: FerryUnderTest, timeoutMs = 5_000) =>
-  f.emulator.waitFor<{ code: number | null; signal: string | null }>('process-exit', (e: { source: string }) => e.source === 'runtime', timeoutMs);
+  f.emulator.waitFor<{ source: string; code: number | null; signal: string | null }>('process-exit', (e) => e.source === 'runtime', timeoutMs);
 
 function isAlive(pid: number): boolean {
   try {
@@ -66,7 +66,7 @@ describe('runtime mode (ferry -- app)', () => {
   it('exits non-zero with a clear log line when the app exits after Init', async () => {
     ferry = await startFerry({ mode: 'runtime', app: SIGNAL_APP });
     const exit = runtimeExit(ferry, 10_000);
-    await ferry.invoke(functionUrlEvent({ path: '/exit' }), { timeoutMs: 5_000 }).catch(() => undefined);
+    void ferry.invoke(functionUrlEvent({ path: '/exit' }), { timeoutMs: 5_000 }).catch(() => undefined);
     expect((await exit).code).toBe(1);
     expect(ferry.ferryLogs().join('\n')).toMatch(/ERROR the app process exited code=3/);
   });
@@ -79,9 +79,10 @@ describe('runtime mode (ferry -- app)', () => {
     expect(ferry.ferryLogs().join('\n')).toMatch(/ERROR the app process exited code=4/);
   });
 
-  // Needs the serve.ts change described in layer/README.md ("Runtime mode"): serve.ts owns the
-  // Init/after-Init distinction and today exits without posting /runtime/init/error. Lambda still
-  // fails the Init (Runtime.ExitError) with the log line above; the patch names the cause.
+  // Skipped until serve.ts reports it: its app.onExit listener exits at once in every phase, without
+  // /runtime/init/error (Lambda still fails the Init, as Runtime.ExitError, with the log line of the
+  // test above). The change: during Init, initFailed(runtime, log, new FerryError('FERRY_APP_GONE',
+  // 'The app process exited during Init (code N) …'), undefined); after the first /next, as today.
   it.skip('reports an app that exits during Init through /runtime/init/error (Ferry.AppGone)', async () => {
     ferry = await startFerry({ mode: 'runtime', app: SIGNAL_APP, env: { EXIT_AT_START: '4' }, waitForInit: false });
     const initError = await ferry.emulator.waitFor('init-error', undefined, 5_000);

@@ -1,10 +1,11 @@
 // Lambda Managed Instances: AWS_LAMBDA_MAX_CONCURRENCY = N (the emulator's maxConcurrency), N
 // invocations in flight at once (N client loops), against the same Fastify app. The baseline is the
-// direct client with N connections. A level where Ferry fails is reported as not supported, with why.
+// direct client with N connections; the no-op runtime with N loops shows what the emulator itself
+// allows at that concurrency. A level where Ferry fails is reported as not supported, with why.
 import { performance } from 'node:perf_hooks';
 import { startContender, startLambda } from './contenders.mjs';
 import { percentile, spread } from './stats.mjs';
-import { sleep } from './warm.mjs';
+import { rotate, sleep } from './warm.mjs';
 
 async function drive(contender, concurrency, total) {
   const latencies = [];
@@ -39,17 +40,18 @@ function withTimeout(promise, ms, what) {
 export async function measureConcurrency(ctx, preset, log) {
   const levels = {};
   for (const n of preset.mcLevels) {
-    const rounds = { direct: [], ferry: [] };
-    let notSupported;
+    const rounds = { direct: [], floor: [], ferry: [] };
+    const failed = {};
     let held;
-    for (let round = 0; round < preset.mcRounds && !notSupported; round++) {
-      for (const which of round % 2 ? ['ferry', 'direct'] : ['direct', 'ferry']) {
+    for (let round = 0; round < preset.mcRounds && !failed.ferry; round++) {
+      for (const which of rotate(['direct', 'floor', 'ferry'], round)) {
+        if (failed[which]) continue;
         let contender;
         try {
           contender =
             which === 'direct'
               ? await startContender('direct', ctx, { connections: n })
-              : await startLambda('ferry-buffered', ctx, { emulator: { maxConcurrency: n, timeoutMs: 10_000 } });
+              : await startLambda(which === 'ferry' ? 'ferry-buffered' : 'floor', ctx, { emulator: { maxConcurrency: n, timeoutMs: 10_000 } });
           if (which === 'ferry') {
             await sleep(100);
             held = contender.emulator.snapshot().runtimeWaiting;
@@ -64,7 +66,7 @@ export async function measureConcurrency(ctx, preset, log) {
           const last = rounds[which].at(-1);
           log(`  mc N=${String(n).padEnd(2)} ${which.padEnd(6)} round ${round + 1}/${preset.mcRounds}: ${last.rps.toFixed(0)}/s, p99 ${last.p99.toFixed(0)} µs${which === 'ferry' ? ` (Ferry held ${held} /next)` : ''}`);
         } catch (error) {
-          if (which === 'ferry') notSupported = error.message;
+          failed[which] = error.message;
           log(`  mc N=${n} ${which}: ${which === 'ferry' ? 'NOT SUPPORTED' : 'ERROR'}: ${error.message}`);
         } finally {
           await contender?.close().catch(() => undefined);
@@ -77,10 +79,14 @@ export async function measureConcurrency(ctx, preset, log) {
       p99Us: spread(list.map((r) => r.p99), 'µs', 1),
     });
     levels[n] = {
-      direct: summarize(rounds.direct),
-      ferry: notSupported ? { notSupported } : { ...summarize(rounds.ferry), nextCallsHeld: held },
+      direct: failed.direct ? { error: failed.direct } : summarize(rounds.direct),
+      floor: failed.floor ? { error: failed.floor } : summarize(rounds.floor),
+      ferry: failed.ferry ? { notSupported: failed.ferry } : { ...summarize(rounds.ferry), nextCallsHeld: held },
     };
-    if (!notSupported) levels[n].throughputRatio = Number((levels[n].ferry.throughputPerS.median / levels[n].direct.throughputPerS.median).toFixed(3));
+    if (!failed.ferry) {
+      levels[n].throughputRatio = Number((levels[n].ferry.throughputPerS.median / levels[n].direct.throughputPerS?.median).toFixed(3));
+      levels[n].throughputVsFloor = Number((levels[n].ferry.throughputPerS.median / levels[n].floor.throughputPerS?.median).toFixed(3));
+    }
   }
   return { invocations: preset.mcInvocations, rounds: preset.mcRounds, levels };
 }

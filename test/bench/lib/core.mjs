@@ -15,8 +15,8 @@ import { evaluateGoals } from './goals.mjs';
 export const PRESETS = {
   full: {
     rounds: 5, warmup: 500, invocations: 2000, settleMs: 300,
-    coldRuns: 5, registrationRuns: 20,
-    streamMiB: 190, streamRounds: 3,
+    coldRuns: 8, registrationRuns: 30,
+    streamMiB: 190, streamRounds: 5,
     sseEvents: 12, sseIntervalMs: 250, sseRounds: 3,
     mcLevels: [1, 4, 16, 64], mcInvocations: 2000, mcWarmup: 200, mcRounds: 3, mcTimeoutMs: 120_000,
     profileInvocations: 5000, layerCrossCheck: true,
@@ -56,12 +56,26 @@ export function machine(ctx) {
       return 'unknown';
     }
   };
+  const packageVersion = (dir) => {
+    try {
+      return JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')).version;
+    } catch {
+      return undefined;
+    }
+  };
+  const modules = `${ctx.root}/node_modules`;
   return {
     cpu: cpus[0]?.model?.trim() ?? 'unknown',
     cores: cpus.length,
     memoryGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
     os: osName,
     node: { contenders: versionOf(ctx.node), contendersPath: ctx.node, driver: process.version },
+    packages: {
+      'aws-lambda-ric': ctx.ric ? packageVersion(`${ctx.ric.replace(/\/index\.mjs$/, '')}`) : undefined,
+      '@fastify/aws-lambda': packageVersion(`${modules}/@fastify/aws-lambda`),
+      fastify: packageVersion(`${modules}/fastify`),
+      undici: packageVersion(`${modules}/undici`),
+    },
   };
 }
 

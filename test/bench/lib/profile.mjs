@@ -1,4 +1,4 @@
-// A CPU profile of Ferry (extension mode, buffered) during a warm loop: `--cpu-prof` through
+// CPU profiles of Ferry (extension mode, buffered and response_stream) during a warm loop: `--cpu-prof` through
 // NODE_OPTIONS on the extension process only. Ferry is rebuilt for it without minification (same
 // entry and options as layer/build.mjs otherwise) so function names are readable; the profile is
 // written when Ferry exits on SHUTDOWN. Self time is summed per function and mapped back to the
@@ -19,24 +19,30 @@ export async function measureProfile(ctx, preset, log) {
   await build({ ...FERRY_BUILD_OPTIONS, absWorkingDir: ctx.root, minify: false, outfile: ferryBin, plugins: await ferryBuildPlugins(ctx.root) });
   chmodSync(ferryBin, 0o755);
 
-  const contender = await startLambda('ferry-buffered', ctx, { ferryBin, extEnv: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir} --cpu-prof-interval=100` } });
-  try {
-    for (let i = 0; i < preset.profileInvocations; i++) {
-      const r = await contender.request();
-      if (r.status !== 200) throw new Error(`status ${r.status}`);
+  const modes = {};
+  for (const mode of ['ferry-buffered', 'ferry-stream']) {
+    const out = path.join(dir, mode);
+    mkdirSync(out);
+    const contender = await startLambda(mode, ctx, { ferryBin, extEnv: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${out} --cpu-prof-interval=100` } });
+    try {
+      for (let i = 0; i < preset.profileInvocations; i++) {
+        const r = await contender.request();
+        if (r.status !== 200) throw new Error(`status ${r.status}`);
+      }
+    } finally {
+      await contender.close();
     }
-  } finally {
-    await contender.close();
+    let file;
+    for (let i = 0; i < 50 && !file; i++) {
+      file = readdirSync(out).find((f) => f.endsWith('.cpuprofile'));
+      if (!file) await sleep(100);
+    }
+    if (!file) throw new Error(`${mode}: Ferry wrote no .cpuprofile (did it exit cleanly on SHUTDOWN?)`);
+    const summary = summarize(JSON.parse(readFileSync(path.join(out, file), 'utf8')), readFileSync(ferryBin, 'utf8'), ferryBin);
+    modes[mode] = { file: path.relative(ctx.root, path.join(out, file)), cpuUsPerInvocation: Math.round((1000 * summary.busyMs) / preset.profileInvocations), ...summary };
+    log(`  profile ${mode}: ${summary.busyMs} ms busy over ${preset.profileInvocations} invocations; top: ${summary.top.slice(0, 3).map((f) => `${f.function} ${f.percent}%`).join(', ')}`);
   }
-  let file;
-  for (let i = 0; i < 50 && !file; i++) {
-    file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-    if (!file) await sleep(100);
-  }
-  if (!file) throw new Error('Ferry wrote no .cpuprofile (did it exit cleanly on SHUTDOWN?)');
-  const summary = summarize(JSON.parse(readFileSync(path.join(dir, file), 'utf8')), readFileSync(ferryBin, 'utf8'), ferryBin);
-  log(`  profile: ${summary.busyMs} ms busy over ${preset.profileInvocations} invocations; top: ${summary.top.slice(0, 3).map((f) => `${f.function} ${f.percent}%`).join(', ')}`);
-  return { invocations: preset.profileInvocations, file: path.relative(ctx.root, path.join(dir, file)), ...summary };
+  return { invocations: preset.profileInvocations, modes };
 }
 
 /** Self time per function (from samples and timeDeltas), busy time only (idle excluded). */

