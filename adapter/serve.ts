@@ -46,7 +46,14 @@ export async function serve(options: ServeOptions): Promise<void> {
   const runtime = createRuntimeApi(config.runtimeApi, {
     onRejected: (what, status, body) => log.warn('the Runtime API refused a call', { call: what, status, body }),
   });
-  app?.onExit((code, signal) => exitWith(log, 1, 'the app process exited', { code, signal }));
+  // Init lasts until the first /next (inside runLoops); an app that exits before then fails the Init.
+  let initDone = false;
+  app?.onExit((code, signal) => {
+    if (initDone) return exitWith(log, 1, 'the app process exited', { code, signal });
+    const how = signal ? `signal ${signal}` : code === null ? 'it could not be started' : `code ${code}`;
+    const message = `The app process exited during Init (${how}) before it was ready at ${target(config)}; its own output is above in the function's log.`;
+    return initFailed(runtime, log, new FerryError('FERRY_APP_GONE', message), undefined);
+  });
   const leases = await startLeaseServer();
   if (extension) watchShutdown(extension, log, app, leases);
   else app?.forwardSignals(() => exitWith(log, 0, 'shutting down on SIGTERM'));
@@ -81,6 +88,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     extraHeaders: (invocation: Invocation) => leases.open(invocation.requestId).headers,
   };
 
+  initDone = true;
   await runLoops({
     concurrency: config.maxConcurrency,
     runtime,

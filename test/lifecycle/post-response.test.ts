@@ -31,13 +31,14 @@ const signup = (id: number) => functionUrlEvent({ method: 'POST', path: `/signup
 
 describe('work after the response (the "silent crash" app)', () => {
   it('without a lease, the freeze stops the work: it has not run by the time the sandbox froze', async () => {
-    ferry = await startFerry({ app: ['node', `${ROOT}/test/fixtures/silent-crash-app.mjs`], env: { CAPTURE_URL: capture.url }, emulator: { freeze: true } });
+    // The work waits 1 s instead of 300 ms so that even a slow machine freezes the sandbox first.
+    ferry = await startFerry({ app: ['node', `${ROOT}/test/fixtures/silent-crash-app.mjs`], env: { CAPTURE_URL: capture.url, WORK_DELAY_MS: '1000' }, emulator: { freeze: true } });
     const since = ferry.emulator.mark();
     const result = await ferry.invoke(signup(1));
     expect(result.json().statusCode).toBe(201);
     await ferry.emulator.waitFor('freeze', undefined, 5_000, since);
-    // Frozen for a second: three times the work's 300 ms, and still nothing arrived.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Frozen for two seconds: twice the work's delay, and still nothing arrived.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(capture.arrivals.has('1')).toBe(false);
     // It was frozen, not lost: the next invocation thaws the sandbox and the old work runs then.
     await ferry.invoke(signup(2));
