@@ -1,16 +1,12 @@
 import { request } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { functionUrlEvent } from '../helpers/events.ts';
-import { ROOT, startFerry, type FerryUnderTest } from '../helpers/ferry.ts';
+import { ROOT, useFerry } from '../helpers/ferry.ts';
 
 const APP = ['node', `${ROOT}/test/fixtures/concurrent-app.mjs`];
 const N = 8;
 
-let ferry: FerryUnderTest | undefined;
-afterEach(async () => {
-  await ferry?.close();
-  ferry = undefined;
-});
+const startFerry = useFerry();
 
 /** Interleaved fast and slow requests, some with post-response leases, some that fail. */
 function mixedInvocations(count: number) {
@@ -28,9 +24,9 @@ async function appMaxInFlight(port: number): Promise<number> {
 
 describe('Lambda Managed Instances (AWS_LAMBDA_MAX_CONCURRENCY=8)', () => {
   it('serves 8 invocations at once in buffered mode, and nothing of one reaches another', async () => {
-    ferry = await startFerry({ app: APP, emulator: { maxConcurrency: N } });
+    const ferry = await startFerry({ app: APP, emulator: { maxConcurrency: N } });
     const invocations = mixedInvocations(48);
-    const results = await Promise.all(invocations.map((inv) => ferry!.invoke(inv.event, { timeoutMs: 10_000 })));
+    const results = await Promise.all(invocations.map((inv) => ferry.invoke(inv.event, { timeoutMs: 10_000 })));
 
     const leaseUrls = new Set<string>();
     results.forEach((result, i) => {
@@ -51,11 +47,11 @@ describe('Lambda Managed Instances (AWS_LAMBDA_MAX_CONCURRENCY=8)', () => {
   });
 
   it('streams 8 responses at once with interleaved chunks, each stream carrying only its own invocation', async () => {
-    ferry = await startFerry({ app: APP, emulator: { maxConcurrency: N }, env: { AWS_LWA_INVOKE_MODE: 'response_stream' } });
+    const ferry = await startFerry({ app: APP, emulator: { maxConcurrency: N }, env: { AWS_LWA_INVOKE_MODE: 'response_stream' } });
     const invocations = Array.from({ length: 24 }, (_, i) => `s-${i}`);
     const results = await Promise.all(
       invocations.map((id, i) =>
-        ferry!.invoke(functionUrlEvent({ path: '/stream', query: `id=${id}&delay=${(i * 13) % 40}${i % 2 ? '&lease=50' : ''}`, headers: { 'x-id': id } }), { timeoutMs: 10_000 }),
+        ferry.invoke(functionUrlEvent({ path: '/stream', query: `id=${id}&delay=${(i * 13) % 40}${i % 2 ? '&lease=50' : ''}`, headers: { 'x-id': id } }), { timeoutMs: 10_000 }),
       ),
     );
     results.forEach((result, i) => {
@@ -69,7 +65,7 @@ describe('Lambda Managed Instances (AWS_LAMBDA_MAX_CONCURRENCY=8)', () => {
   });
 
   it('keeps the other loops serving while one invocation hangs past its deadline', async () => {
-    ferry = await startFerry({ app: APP, emulator: { maxConcurrency: 4 }, env: { FERRY_DEADLINE_MARGIN_MS: '200' } });
+    const ferry = await startFerry({ app: APP, emulator: { maxConcurrency: 4 }, env: { FERRY_DEADLINE_MARGIN_MS: '200' } });
     const hung = ferry.invoke(functionUrlEvent({ path: '/echo', query: 'id=hung&delay=60000' }), { timeoutMs: 1500 });
     const fast = [];
     for (let i = 0; i < 20; i++) fast.push(await ferry.invoke(functionUrlEvent({ path: '/echo', query: `id=f${i}` }), { timeoutMs: 5_000 }));
@@ -80,7 +76,7 @@ describe('Lambda Managed Instances (AWS_LAMBDA_MAX_CONCURRENCY=8)', () => {
 
   it('logs a 410 for a response that arrived after the deadline and keeps serving', async () => {
     // The platform's clock runs 400 ms ahead of the deadline it advertised: Ferry's 504 is late.
-    ferry = await startFerry({ app: APP, emulator: { maxConcurrency: 4 }, env: { FERRY_DEADLINE_MARGIN_MS: '100' } });
+    const ferry = await startFerry({ app: APP, emulator: { maxConcurrency: 4 }, env: { FERRY_DEADLINE_MARGIN_MS: '100' } });
     const late = ferry.invoke(functionUrlEvent({ path: '/echo', query: 'id=late&delay=5000' }), { timeoutMs: 300, deadlineSkewMs: 400 });
     await ferry.sandbox.waitForLog(/refused a late response \(410\)/, 5_000);
     expect((await late).lateResponseRejected).toBe(true);

@@ -1,20 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startFerry, type FerryUnderTest } from '../helpers/ferry.ts';
+import { describe, expect, it } from 'vitest';
+import { useFerry } from '../helpers/ferry.ts';
 import { functionUrlEvent } from '../helpers/events.ts';
 
-let ferry: FerryUnderTest | undefined;
-afterEach(async () => {
-  await ferry?.close();
-  ferry = undefined;
-});
+const startFerry = useFerry();
 
 describe('an app that is gone', () => {
   it('answers 502 for the invocation, then reports the app gone and exits so Lambda replaces the sandbox', async () => {
-    ferry = await startFerry();
+    const ferry = await startFerry();
     const result = await ferry.invoke(functionUrlEvent({ path: '/exit' }));
     expect(result.json().statusCode).toBe(502);
     await ferry.sandbox.waitForLog(/The app stopped answering/, 10_000);
-    const ferryProcess = ferry.sandbox.processes.find((p) => p !== ferry!.sandbox.runtime)!;
+    const ferryProcess = ferry.sandbox.processes.find((p) => p !== ferry.sandbox.runtime)!;
     await new Promise((resolve) => (ferryProcess.exitCode !== null ? resolve(null) : ferryProcess.once('exit', resolve)));
     expect(ferryProcess.exitCode).toBe(1);
   });

@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT, startFerry, type FerryUnderTest } from '../helpers/ferry.ts';
+import { describe, expect, it } from 'vitest';
+import { ROOT, useFerry } from '../helpers/ferry.ts';
 import { functionUrlEvent } from '../helpers/events.ts';
 
-let ferry: FerryUnderTest | undefined;
-afterEach(async () => {
-  await ferry?.close();
-  ferry = undefined;
-});
+const startFerry = useFerry();
 
 describe('freeze and thaw', () => {
   it('serves the first request after a freeze longer than the app keep-alive timeout (Express, 5 s)', async () => {
-    ferry = await startFerry({ app: ['node', `${ROOT}/apps/express/server.js`], emulator: { freeze: true } });
+    const ferry = await startFerry({ app: ['node', `${ROOT}/apps/express/server.js`], emulator: { freeze: true } });
     expect((await ferry.invoke(functionUrlEvent({ path: '/users/1' }))).json().statusCode).toBe(200);
     await ferry.emulator.waitFor('freeze', undefined, 5_000);
     // Both processes are stopped while the app's 5 s keep-alive timer is due to fire.

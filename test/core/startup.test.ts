@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT, startFerry, type FerryUnderTest } from '../helpers/ferry.ts';
+import { describe, expect, it } from 'vitest';
+import { ROOT, useFerry } from '../helpers/ferry.ts';
 import { functionUrlEvent } from '../helpers/events.ts';
 
-let ferry: FerryUnderTest | undefined;
-afterEach(async () => {
-  await ferry?.close();
-  ferry = undefined;
-});
+const startFerry = useFerry();
 
 describe('start-up', () => {
   it('registers as an extension before the app process is started, then serves the app', async () => {
-    ferry = await startFerry({ app: ['node', `${ROOT}/apps/fastify/server.js`] });
+    const ferry = await startFerry({ app: ['node', `${ROOT}/apps/fastify/server.js`] });
     const names = ferry.emulator.history.map((h) => h.name);
     expect(names.indexOf('extension-registered')).toBeGreaterThanOrEqual(0);
     expect(names.indexOf('extension-registered')).toBeLessThan(names.indexOf('init-done'));
@@ -28,27 +24,27 @@ describe('start-up', () => {
   });
 
   it('waits for an app that starts late, logging progress every 2 s', async () => {
-    ferry = await startFerry({ env: { ECHO_START_DELAY_MS: '2300' } });
+    const ferry = await startFerry({ env: { ECHO_START_DELAY_MS: '2300' } });
     expect(ferry.ferryLogs().some((l) => l.includes('waiting for the app'))).toBe(true);
     const result = await ferry.invoke(functionUrlEvent({ path: '/ping' }));
     expect(result.json().statusCode).toBe(200);
   });
 
   it('probes over TCP when AWS_LWA_READINESS_CHECK_PROTOCOL=tcp, without sending an HTTP request', async () => {
-    ferry = await startFerry({ env: { AWS_LWA_READINESS_CHECK_PROTOCOL: 'tcp', AWS_LWA_READINESS_CHECK_PATH: '/hang' } });
+    const ferry = await startFerry({ env: { AWS_LWA_READINESS_CHECK_PROTOCOL: 'tcp', AWS_LWA_READINESS_CHECK_PATH: '/hang' } });
     const result = await ferry.invoke(functionUrlEvent({ path: '/after-tcp' }));
     expect(result.json().statusCode).toBe(200);
   });
 
   it('accepts a readiness path whose status is in AWS_LWA_READINESS_CHECK_HEALTHY_STATUS', async () => {
-    ferry = await startFerry({
+    const ferry = await startFerry({
       env: { AWS_LWA_READINESS_CHECK_PATH: '/status?code=418', AWS_LWA_READINESS_CHECK_HEALTHY_STATUS: '200-399,418' },
     });
     expect((await ferry.invoke(functionUrlEvent())).json().statusCode).toBe(200);
   });
 
   it('reports an app that never becomes healthy through /runtime/init/error and exits non-zero', async () => {
-    ferry = await startFerry({
+    const ferry = await startFerry({
       waitForInit: false,
       env: { AWS_LWA_READINESS_CHECK_PATH: '/status?code=503', FERRY_INIT_READINESS_TIMEOUT_MS: '600' },
     });
@@ -60,7 +56,7 @@ describe('start-up', () => {
   });
 
   it('does not stall on a readiness probe that hangs: each probe has its own timeout', async () => {
-    ferry = await startFerry({
+    const ferry = await startFerry({
       waitForInit: false,
       env: { AWS_LWA_READINESS_CHECK_PATH: '/hang', FERRY_READINESS_PROBE_TIMEOUT_MS: '100', FERRY_INIT_READINESS_TIMEOUT_MS: '2500' },
     });
@@ -71,7 +67,7 @@ describe('start-up', () => {
   });
 
   it('finishes Init without the app under AWS_LWA_ASYNC_INIT and keeps waiting inside the first invocation', async () => {
-    ferry = await startFerry({
+    const ferry = await startFerry({
       env: { AWS_LWA_ASYNC_INIT: 'true', FERRY_INIT_READINESS_TIMEOUT_MS: '200', ECHO_START_DELAY_MS: '1200' },
     });
     expect(ferry.ferryLogs().join('\n')).toMatch(/app not ready yet/);
@@ -82,7 +78,7 @@ describe('start-up', () => {
 
 describe('configuration errors', () => {
   it('reports every invalid setting through /runtime/init/error and exits non-zero', async () => {
-    ferry = await startFerry({
+    const ferry = await startFerry({
       waitForInit: false,
       env: { AWS_LWA_PORT: 'abc', AWS_LWA_READINESS_CHECK_PROTOCOL: 'udp', AWS_LWA_READINESS_CHECK_HEALTHY_STATUS: '200-abc' },
     });

@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../../adapter/local/emulator/index.ts';
-import { next, NULS, parked, registerExtension, respond, send, stream } from './raw-client.ts';
+import { describe, expect, it } from 'vitest';
+import type { Emulator } from '../../adapter/local/emulator/index.ts';
+import { next, NULS, parked, registerExtension, respond, send, stream, useEmulator } from './raw-client.ts';
 
-let emulator: Emulator | undefined;
-afterEach(async () => {
-  await emulator?.close();
-  emulator = undefined;
-});
-
-async function start(options: EmulatorOptions = {}): Promise<Emulator> {
-  emulator = await startEmulator(options);
-  return emulator;
-}
+const start = useEmulator();
 
 const named = (e: Emulator, name: string) => e.history.filter((h) => h.name === name).map((h) => h.payload);
 

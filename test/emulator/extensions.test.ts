@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../../adapter/local/emulator/index.ts';
-import { extensionNext, next, parked, registerExtension, respond, send } from './raw-client.ts';
+import { describe, expect, it } from 'vitest';
+import type { Emulator } from '../../adapter/local/emulator/index.ts';
+import { extensionNext, next, parked, registerExtension, respond, send, useEmulator } from './raw-client.ts';
 
-let emulator: Emulator | undefined;
-afterEach(async () => {
-  await emulator?.close();
-  emulator = undefined;
-});
-
-async function start(options: EmulatorOptions = {}): Promise<Emulator> {
-  emulator = await startEmulator(options);
-  return emulator;
-}
+const start = useEmulator();
 
 async function register(e: Emulator, name: string, events: string[]): Promise<string> {
   const reply = await registerExtension(e, name, events);

@@ -4,7 +4,8 @@
  * HTTP trailers, and nothing parsed that a test might want to see as bytes.
  */
 import http from 'node:http';
-import type { Emulator } from '../../adapter/local/emulator/index.ts';
+import { afterEach } from 'vitest';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../adapter/local/emulator/index.ts';
 
 export interface Reply {
   status: number;
@@ -131,4 +132,17 @@ export function extensionNext(emulator: Emulator, id: string): Promise<Reply> {
 export function parked<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => {});
   return promise;
+}
+
+/** For a test file: returns `start`, and closes the emulator it started after each test. */
+export function useEmulator(): (options?: EmulatorOptions) => Promise<Emulator> {
+  let emulator: Emulator | undefined;
+  afterEach(async () => {
+    await emulator?.close();
+    emulator = undefined;
+  });
+  return async (options = {}) => {
+    emulator = await startEmulator(options);
+    return emulator;
+  };
 }

@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../../adapter/local/emulator/index.ts';
-import { echo, next, parked, respond, send } from './raw-client.ts';
+import { describe, expect, it } from 'vitest';
+import type { Emulator } from '../../adapter/local/emulator/index.ts';
+import { echo, next, parked, respond, send, useEmulator } from './raw-client.ts';
 
-let emulator: Emulator | undefined;
-afterEach(async () => {
-  await emulator?.close();
-  emulator = undefined;
-});
-
-async function start(options: EmulatorOptions = {}): Promise<Emulator> {
-  emulator = await startEmulator(options);
-  return emulator;
-}
+const start = useEmulator();
 
 const rejections = (e: Emulator) => e.history.filter((h) => h.name === 'rejected').map((h) => h.payload);
 
@@ -254,7 +245,6 @@ describe('close()', () => {
     await expect(queued).rejects.toThrow(/queued did not complete/);
     await expect(e.invoke({})).rejects.toThrow(/closed/);
     await extension.catch(() => undefined);
-    emulator = undefined;
   });
 });
 

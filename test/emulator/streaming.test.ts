@@ -1,18 +1,9 @@
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createPreludeSplitter, startEmulator, type Emulator, type EmulatorOptions, type StreamPrelude } from '../../adapter/local/emulator/index.ts';
-import { echo, next, NULS, parked, send, stream } from './raw-client.ts';
+import { describe, expect, it } from 'vitest';
+import { createPreludeSplitter, type Emulator, type StreamPrelude } from '../../adapter/local/emulator/index.ts';
+import { echo, next, NULS, parked, send, stream, useEmulator } from './raw-client.ts';
 
-let emulator: Emulator | undefined;
-afterEach(async () => {
-  await emulator?.close();
-  emulator = undefined;
-});
-
-async function start(options: EmulatorOptions = {}): Promise<Emulator> {
-  emulator = await startEmulator(options);
-  return emulator;
-}
+const start = useEmulator();
 
 const PRELUDE = { statusCode: 201, headers: { 'content-type': 'text/plain', 'x-a': '1' }, cookies: ['a=1; Path=/', 'b=2'] };
 

@@ -3,6 +3,7 @@
  * extension, then (after it registered) the app as the function's process.
  */
 import { readFileSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,4 +84,18 @@ export function residentBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const match = /VmRSS:\s+(\d+) kB/.exec(status);
   return match ? Number(match[1]) * 1024 : NaN;
+}
+
+/** For a test file: returns `start`, and closes whatever it started after each test. */
+export function useFerry(): (options?: StartOptions) => Promise<FerryUnderTest> {
+  let started: FerryUnderTest[] = [];
+  afterEach(async () => {
+    await Promise.all(started.map((ferry) => ferry.close()));
+    started = [];
+  });
+  return async (options) => {
+    const ferry = await startFerry(options);
+    started.push(ferry);
+    return ferry;
+  };
 }

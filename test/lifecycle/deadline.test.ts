@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { functionUrlEvent, sqsEvent } from '../helpers/events.ts';
-import { ROOT, startFerry, type FerryUnderTest } from '../helpers/ferry.ts';
+import { ROOT, useFerry } from '../helpers/ferry.ts';
 
-let ferry: FerryUnderTest | undefined;
-afterEach(async () => {
-  await ferry?.close();
-  ferry = undefined;
-});
+const startFerry = useFerry();
 
 describe('the invocation deadline', () => {
   it('answers a hung app with a 504 before the deadline, and the sandbox stays warm', async () => {
-    ferry = await startFerry({ env: { FERRY_DEADLINE_MARGIN_MS: '300' } });
+    const ferry = await startFerry({ env: { FERRY_DEADLINE_MARGIN_MS: '300' } });
     const result = await ferry.invoke(functionUrlEvent({ path: '/hang' }), { timeoutMs: 1500 });
     expect(result.outcome).toBe('response');
     const lambda = result.json();
@@ -25,7 +21,7 @@ describe('the invocation deadline', () => {
   });
 
   it('answers a pass-through event the app does not finish with an invocation error before the deadline', async () => {
-    ferry = await startFerry({ env: { FERRY_DEADLINE_MARGIN_MS: '300', AWS_LWA_PASS_THROUGH_PATH: '/hang' } });
+    const ferry = await startFerry({ env: { FERRY_DEADLINE_MARGIN_MS: '300', AWS_LWA_PASS_THROUGH_PATH: '/hang' } });
     const result = await ferry.invoke(sqsEvent(['x']), { timeoutMs: 1200 });
     expect(result.outcome).toBe('error');
     expect(result.errorType).toBe('Ferry.DeadlineExceeded');
@@ -33,7 +29,7 @@ describe('the invocation deadline', () => {
   });
 
   it('tells the app where to take a lease, and refuses a lease begun after the invocation was settled', async () => {
-    ferry = await startFerry();
+    const ferry = await startFerry();
     const echo = JSON.parse((await ferry.invoke(functionUrlEvent({ path: '/lease' }))).json().body);
     const leaseUrl: string = echo.headers['x-ferry-lease-url'];
     expect(leaseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/leases\//);
@@ -41,7 +37,7 @@ describe('the invocation deadline', () => {
   });
 
   it('cuts off a lease the app never ends at the deadline minus the margin, logs its age, and serves the next invocation', async () => {
-    ferry = await startFerry({ env: { FERRY_DEADLINE_MARGIN_MS: '300' }, app: ['node', `${ROOT}/test/fixtures/lease-app.cjs`] });
+    const ferry = await startFerry({ env: { FERRY_DEADLINE_MARGIN_MS: '300' }, app: ['node', `${ROOT}/test/fixtures/lease-app.cjs`] });
     const result = await ferry.invoke(sqsEvent(['x']), { timeoutMs: 1500 });
     expect(result.outcome).toBe('response');
     await ferry.sandbox.waitForLog(/post-response work cut off at the deadline .*cut_off=1 .*cut_off_ages_ms=\d+/, 5_000);

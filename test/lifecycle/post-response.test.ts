@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { functionUrlEvent } from '../helpers/events.ts';
-import { ROOT, startFerry, type FerryUnderTest } from '../helpers/ferry.ts';
+import { ROOT, useFerry } from '../helpers/ferry.ts';
 
 /** Stands in for the mail service: records when each post-response request arrived. */
 async function startCapture() {
@@ -15,24 +15,20 @@ async function startCapture() {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, arrivals, close: () => new Promise((r) => server.close(r)) };
 }
 
-let ferry: FerryUnderTest | undefined;
+const startFerry = useFerry();
 let capture: Awaited<ReturnType<typeof startCapture>>;
 beforeAll(async () => {
   capture = await startCapture();
   return () => capture.close();
 });
-afterEach(async () => {
-  await ferry?.close();
-  ferry = undefined;
-  capture.arrivals.clear();
-});
+afterEach(() => capture.arrivals.clear());
 
 const signup = (id: number) => functionUrlEvent({ method: 'POST', path: `/signup/${id}`, headers: { 'content-type': 'application/json' }, body: '{}' });
 
 describe('work after the response (the "silent crash" app)', () => {
   it('without a lease, the freeze stops the work: it has not run by the time the sandbox froze', async () => {
     // The work waits 1 s instead of 300 ms so that even a slow machine freezes the sandbox first.
-    ferry = await startFerry({ app: ['node', `${ROOT}/test/fixtures/silent-crash-app.mjs`], env: { CAPTURE_URL: capture.url, WORK_DELAY_MS: '1000' }, emulator: { freeze: true } });
+    const ferry = await startFerry({ app: ['node', `${ROOT}/test/fixtures/silent-crash-app.mjs`], env: { CAPTURE_URL: capture.url, WORK_DELAY_MS: '1000' }, emulator: { freeze: true } });
     const since = ferry.emulator.mark();
     const result = await ferry.invoke(signup(1));
     expect(result.json().statusCode).toBe(201);
@@ -46,7 +42,7 @@ describe('work after the response (the "silent crash" app)', () => {
   });
 
   it('with waitUntil, 100 of 100 invocations deliver their work before the freeze, each after its response', async () => {
-    ferry = await startFerry({
+    const ferry = await startFerry({
       app: ['node', `${ROOT}/test/fixtures/silent-crash-app.mjs`],
       env: { CAPTURE_URL: capture.url, USE_LEASE: '1' },
       emulator: { freeze: true },

@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { functionUrlEvent } from '../helpers/events.ts';
-import { ROOT, startFerry, type FerryUnderTest } from '../helpers/ferry.ts';
+import { ROOT, useFerry } from '../helpers/ferry.ts';
 
-let ferry: FerryUnderTest | undefined;
-afterEach(async () => {
-  await ferry?.close();
-  ferry = undefined;
-});
+const startFerry = useFerry();
 
 describe('SHUTDOWN', () => {
   it.each(['spindown', 'TIMEOUT', 'Failure'])('exits 0 within the window on SHUTDOWN (%s), reason compared case-insensitively', async (reason) => {
-    ferry = await startFerry();
+    const ferry = await startFerry();
     expect((await ferry.invoke(functionUrlEvent())).json().statusCode).toBe(200);
     const stopped = await ferry.sandbox.stop(reason as 'spindown');
     expect(stopped.exitCodes.ferry).toBe(0);
@@ -19,7 +15,7 @@ describe('SHUTDOWN', () => {
   });
 
   it('lets an open lease finish inside the shutdown window, then exits 0', async () => {
-    ferry = await startFerry({ app: ['node', `${ROOT}/test/fixtures/lease-app.cjs`], env: { LEASE_MS: '700', IGNORE_SIGTERM: '1' } });
+    const ferry = await startFerry({ app: ['node', `${ROOT}/test/fixtures/lease-app.cjs`], env: { LEASE_MS: '700', IGNORE_SIGTERM: '1' } });
     const since = ferry.emulator.mark();
     // Shut down as soon as the response is in, while the lease is still open.
     const result = await ferry.invoke(functionUrlEvent({ path: '/work' }));
@@ -34,7 +30,7 @@ describe('SHUTDOWN', () => {
   });
 
   it('cuts off a lease that outlives the shutdown window and still exits 0 before the end of it', async () => {
-    ferry = await startFerry({ app: ['node', `${ROOT}/test/fixtures/lease-app.cjs`], env: { IGNORE_SIGTERM: '1' } });
+    const ferry = await startFerry({ app: ['node', `${ROOT}/test/fixtures/lease-app.cjs`], env: { IGNORE_SIGTERM: '1' } });
     expect((await ferry.invoke(functionUrlEvent({ path: '/work' }), { timeoutMs: 60_000 })).json().statusCode).toBe(200);
     const stopped = await ferry.sandbox.stop('spindown');
     expect(stopped.exitCodes.ferry).toBe(0);
