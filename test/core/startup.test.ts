@@ -92,3 +92,21 @@ describe('configuration errors', () => {
     expect(Object.values(exit.exitCodes)).toContain(1);
   });
 });
+
+describe('logs', () => {
+  it('writes JSON lines with AWS_LAMBDA_LOG_FORMAT=JSON, and nothing per successful request', async () => {
+    const ferry = await startFerry({ env: { AWS_LAMBDA_LOG_FORMAT: 'JSON' } });
+    for (let i = 0; i < 5; i++) expect((await ferry.invoke(functionUrlEvent({ path: `/quiet/${i}` }))).json().statusCode).toBe(200);
+    const lines = ferry.ferryLogs();
+    expect(lines.length).toBeGreaterThan(0);
+    const records = lines.map((line) => JSON.parse(line));
+    expect(records.map((r) => r.message)).toEqual(['app ready', 'cold start']);
+    for (const record of records) expect(record).toMatchObject({ level: 'INFO', logger: 'ferry', timestamp: expect.any(String) });
+  });
+
+  it('logs only warnings and errors with AWS_LAMBDA_LOG_LEVEL=WARN', async () => {
+    const ferry = await startFerry({ env: { AWS_LAMBDA_LOG_LEVEL: 'WARN' } });
+    await ferry.invoke(functionUrlEvent({ path: '/reset' }));
+    expect(ferry.ferryLogs()).toEqual([expect.stringMatching(/^\[ferry\] ERROR the app connection failed/)]);
+  });
+});
