@@ -47,10 +47,6 @@ export function createStreamOpener(address: string): (invocation: Invocation) =>
       },
     });
     req.setNoDelay(true);
-    // Hold the first writes for one turn of the event loop, so the request head, the prelude and
-    // a first body chunk that came with the app's headers leave in one write instead of three.
-    req.cork();
-    setImmediate(() => req.uncork());
     let broken: Error | undefined;
     const answer = new Promise<http.IncomingMessage>((resolve, reject) => {
       req.once('response', resolve);
