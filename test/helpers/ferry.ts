@@ -60,7 +60,7 @@ export async function startFerry(options: StartOptions = {}): Promise<FerryUnder
       options.mode === 'runtime'
         ? await startSandbox({ emulator, runtime: { command: [FERRY_BIN, '--', ...app], cwd: ROOT }, env })
         : await startSandbox({ emulator, extensions: [{ path: FERRY_BIN }], runtime: { command: app, cwd: ROOT }, env });
-    if (options.waitForInit !== false) await emulator.waitFor('init-done', undefined, 15_000);
+    if (options.waitForInit !== false) await emulator.waitFor('init-done', undefined, 30_000);
   } catch (error) {
     await emulator.close();
     throw error;

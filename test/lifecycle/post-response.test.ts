@@ -32,7 +32,7 @@ describe('work after the response (the "silent crash" app)', () => {
     const since = ferry.emulator.mark();
     const result = await ferry.invoke(signup(1));
     expect(result.json().statusCode).toBe(201);
-    await ferry.emulator.waitFor('freeze', undefined, 5_000, since);
+    await ferry.emulator.waitFor('freeze', undefined, 15_000, since);
     // Frozen for two seconds: twice the work's delay, and still nothing arrived.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(capture.arrivals.has('1')).toBe(false);
@@ -52,7 +52,7 @@ describe('work after the response (the "silent crash" app)', () => {
       const since = ferry.emulator.mark();
       const result = await ferry.invoke(signup(id));
       expect(result.json().statusCode).toBe(201);
-      await ferry.emulator.waitFor('freeze', undefined, 5_000, since);
+      await ferry.emulator.waitFor('freeze', undefined, 15_000, since);
       const frozeAt = ferry.emulator.history.findLast((h) => h.name === 'freeze')!.at;
       rows.push({ responseDone: result.timings.completedAt - result.timings.invokedAt, workArrived: (capture.arrivals.get(String(id)) ?? NaN) - result.timings.invokedAt, frozeAt: frozeAt - result.timings.invokedAt });
     }
