@@ -139,7 +139,7 @@ async function writeBuffered(
     const doc = { ...errorDocument(ERROR_TYPES.FERRY_APP_ERROR_STATUS, message), statusCode: response.statusCode };
     return report(await runtime.postError(invocation, ERROR_TYPES.FERRY_APP_ERROR_STATUS, doc), invocation, log);
   }
-  if (config.compression) response = compressResponse(response, first(request.headers['accept-encoding']));
+  if (config.compression) response = compressResponse(response, joined(request.headers['accept-encoding']));
 
   let payload = JSON.stringify(codec.toResult(response, event, { isTextBody }));
   if (Buffer.byteLength(payload) > BUFFERED_RESPONSE_LIMIT) {
@@ -201,7 +201,8 @@ function isJson(body: Buffer): boolean {
   }
 }
 
-function first(value: string | string[] | undefined): string | undefined {
+/** A request header's value as one string (repeated fields comma-joined). */
+function joined(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 

@@ -162,7 +162,7 @@ function watchShutdown(extension: ExtensionsClient, log: Logger, app: AppProcess
 }
 
 /** Write the last line, let stderr drain, exit. */
-export function exitWith(log: Logger, code: number, message?: string, fields?: Record<string, string | number | boolean | null | undefined>): Promise<never> {
+function exitWith(log: Logger, code: number, message?: string, fields?: Record<string, string | number | boolean | null | undefined>): Promise<never> {
   if (message) (code === 0 ? log.info : log.error)(message, fields);
   return new Promise(() => {
     process.stderr.write('', () => process.exit(code));

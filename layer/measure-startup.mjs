@@ -352,7 +352,8 @@ function readRssKiB(pid) {
   }
 }
 
-async function freePort() {
+/** A TCP port that was free on 127.0.0.1 a moment ago. */
+export async function freePort() {
   const server = net.createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

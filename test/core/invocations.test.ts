@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFerry, type FerryUnderTest } from '../helpers/ferry.ts';
-import { functionUrlEvent, sqsEvent } from '../helpers/events.ts';
+import { FUNCTION_URL_HOST, functionUrlEvent, sqsEvent } from '../helpers/events.ts';
 
 let ferry: FerryUnderTest;
 beforeAll(async () => {
@@ -25,7 +25,7 @@ describe('a Function URL invocation', () => {
     expect(echo.method).toBe('POST');
     expect(echo.url).toBe('/a%20b/%C3%BC?x=1&x=2&y=%2F');
     expect(echo.headers.cookie).toBe('a=1; b=2');
-    expect(echo.headers.host).toBe('abc123.lambda-url.us-east-1.on.aws');
+    expect(echo.headers.host).toBe(FUNCTION_URL_HOST);
     expect(Buffer.from(echo.body, 'base64')).toEqual(body);
   });
 
@@ -41,7 +41,7 @@ describe('a Function URL invocation', () => {
     expect(context.invoked_function_arn).toMatch(/^arn:aws:lambda:/);
     expect(context.env_config).toMatchObject({ function_name: 'orders', memory: 512 });
     expect(context.tenant_id).toBe('tenant-7');
-    expect(JSON.parse(echo.headers['x-amzn-request-context']).domainName).toBe('abc123.lambda-url.us-east-1.on.aws');
+    expect(JSON.parse(echo.headers['x-amzn-request-context']).domainName).toBe(FUNCTION_URL_HOST);
     expect(echo.headers['x-amzn-trace-id']).toBe('Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1');
     expect(echo.headers['x-amzn-tenant-id']).toBe('tenant-7');
   });

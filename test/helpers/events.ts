@@ -1,5 +1,6 @@
 /** Small builders for the events the integration tests send; fixtures cover the full shapes. */
 import { randomUUID } from 'node:crypto';
+import { functionUrlEvent as buildFunctionUrlEvent, LOCAL_URL_ID } from '../../adapter/local/front-door/events/index.ts';
 
 export interface HttpRequestSpec {
   method?: string;
@@ -7,37 +8,24 @@ export interface HttpRequestSpec {
   query?: string;
   headers?: Record<string, string>;
   cookies?: string[];
+  /** Travels as text or base64 by its content type, as AWS decides for Function URLs. */
   body?: Buffer | string;
-  base64?: boolean;
 }
 
-/** A Function URL event (payload 2.0), as Lambda builds it from a client request. */
+/** The Function URL host in the test events: what Lambda's front end would put in `requestContext.domainName`. */
+export const FUNCTION_URL_HOST = `${LOCAL_URL_ID}.lambda-url.us-east-1.on.aws`;
+
+/**
+ * A Function URL event (payload 2.0) for a client request, built by the local front door's own
+ * event builder: the tests send exactly the events `ferry local` sends.
+ */
 export function functionUrlEvent(spec: HttpRequestSpec = {}): Record<string, unknown> {
-  const method = spec.method ?? 'GET';
-  const body = spec.body === undefined ? undefined : Buffer.from(spec.body);
-  const base64 = spec.base64 ?? (body !== undefined && typeof spec.body !== 'string');
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: spec.path ?? '/',
-    rawQueryString: spec.query ?? '',
-    ...(spec.query ? { queryStringParameters: queryParameters(spec.query) } : {}),
-    ...(spec.cookies ? { cookies: spec.cookies } : {}),
-    headers: { host: 'abc123.lambda-url.us-east-1.on.aws', 'x-forwarded-proto': 'https', 'x-forwarded-port': '443', ...spec.headers },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'abc123',
-      domainName: 'abc123.lambda-url.us-east-1.on.aws',
-      domainPrefix: 'abc123',
-      http: { method, path: spec.path ?? '/', protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'test' },
-      requestId: randomUUID(),
-      routeKey: '$default',
-      stage: '$default',
-      time: new Date().toUTCString(),
-      timeEpoch: Date.now(),
-    },
-    ...(body !== undefined ? { body: base64 ? body.toString('base64') : body.toString('utf8'), isBase64Encoded: base64 } : { isBase64Encoded: false }),
-  };
+  const headers: Array<[string, string]> = [['host', FUNCTION_URL_HOST], ...Object.entries(spec.headers ?? {})];
+  if (spec.cookies) headers.push(['cookie', spec.cookies.join('; ')]);
+  return buildFunctionUrlEvent(
+    { method: spec.method ?? 'GET', path: spec.path ?? '/', rawQuery: spec.query ?? '', headers, body: spec.body === undefined ? null : Buffer.from(spec.body) },
+    { requestId: randomUUID(), timeEpoch: Date.now(), sourceIp: '203.0.113.7', region: 'us-east-1', protocol: 'https', port: 443 },
+  );
 }
 
 /** An SQS event: a non-HTTP event that Ferry passes through to AWS_LWA_PASS_THROUGH_PATH. */
@@ -55,11 +43,4 @@ export function sqsEvent(bodies: string[]): Record<string, unknown> {
       awsRegion: 'us-east-1',
     })),
   };
-}
-
-/** Payload 2.0 `queryStringParameters`: decoded, repeated keys comma-joined, as Lambda builds it. */
-function queryParameters(query: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of new URLSearchParams(query)) out[key] = key in out ? `${out[key]},${value}` : value;
-  return out;
 }

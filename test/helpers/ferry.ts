@@ -4,10 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach } from 'vitest';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../adapter/local/emulator/index.ts';
+import { freePort } from '../../adapter/local/free-port.ts';
 import { startSandbox, type Sandbox } from '../../adapter/local/sandbox.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -36,17 +36,6 @@ export interface StartOptions {
   mode?: 'extension' | 'runtime';
   /** Wait for Init to finish (the first /next); default true. */
   waitForInit?: boolean;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 export async function startFerry(options: StartOptions = {}): Promise<FerryUnderTest> {

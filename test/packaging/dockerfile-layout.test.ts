@@ -15,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../adapter/local/emulator/index.ts';
 import { startSandbox, type Sandbox } from '../../adapter/local/sandbox.ts';
 import { functionUrlEvent } from '../helpers/events.ts';
-import { freePort, ROOT } from '../helpers/ferry.ts';
+import { freePort } from '../../adapter/local/free-port.ts';
+import { ROOT } from '../helpers/ferry.ts';
 import { buildLayout, parseDockerfile, type RunRule, type Stage } from './dockerfile.ts';
 
 const RULES: RunRule[] = [

@@ -9,10 +9,10 @@
 //   in-process      emulator → aws-lambda-ric (or the JS loop fallback) → @fastify/aws-lambda → app.inject
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import net from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client, Pool } from 'undici';
+import { freePort } from '../../../layer/measure-startup.mjs';
 import { childrenOf } from './proc.mjs';
 
 export const LABELS = {
@@ -44,14 +44,8 @@ export function appCommand(ctx, app) {
   return [ctx.node, app === 'stream' ? path.join(ctx.root, 'test/bench/apps/stream-app.mjs') : path.join(ctx.root, 'apps/fastify/server.js')];
 }
 
-export async function freePort() {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+/** Shared with the start-up measurements, so both pick ports the same way. */
+export { freePort };
 
 /** Every process of a contender sees `node` = the benchmark's Node first on PATH (Ferry's shebang is `env node`). */
 function sandboxEnv(ctx, extra) {

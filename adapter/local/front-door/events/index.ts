@@ -10,14 +10,14 @@
  * );
  */
 import { albMultiValueEvent, albSingleValueEvent } from './alb.ts';
-import { functionUrlEvent } from './function-url.ts';
+import { functionUrlEvent, LOCAL_URL_ID } from './function-url.ts';
 import { httpApiEvent } from './http-api.ts';
 import { latticeEvent } from './lattice.ts';
 import { restApiEvent } from './rest-api.ts';
 import type { EventBuilder, LocalEventSource } from './types.ts';
 
 export type { ClientRequest, EventBuilder, EventContext, LocalEventSource } from './types.ts';
-export { albMultiValueEvent, albSingleValueEvent, functionUrlEvent, httpApiEvent, latticeEvent, restApiEvent };
+export { albMultiValueEvent, albSingleValueEvent, functionUrlEvent, httpApiEvent, latticeEvent, restApiEvent, LOCAL_URL_ID };
 
 export const EVENT_BUILDERS: Readonly<Record<LocalEventSource, EventBuilder>> = Object.freeze({
   'function-url': functionUrlEvent,
