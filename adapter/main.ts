@@ -13,9 +13,10 @@
  */
 import path from 'node:path';
 import { registerExtension, type ExtensionsClient } from './runtime/extensions-api.ts';
+import { uptimeMs } from './uptime.ts';
 
 async function main(): Promise<void> {
-  const startedAt = performance.now();
+  const startedAt = uptimeMs();
   const separator = process.argv.indexOf('--');
   const appCommand = separator === -1 ? undefined : process.argv.slice(separator + 1);
   const runtimeApi = process.env.AWS_LAMBDA_RUNTIME_API;
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
     const format = process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON' ? 'json' : 'text';
     startApp(appCommand, createLogger({ format, level: 'INFO' }));
   }
-  const registeredAt = performance.now();
+  const registeredAt = uptimeMs();
 
   const { serve } = await import('./serve.ts');
   await serve({ env: process.env, extension, appCommand, startedAt, registeredAt });

@@ -15,6 +15,7 @@ import type { Invocation } from './runtime/invocation.ts';
 import { runLoops } from './runtime/loop.ts';
 import { createStreamOpener } from './runtime/response-stream.ts';
 import { createRuntimeApi, type RuntimeApi } from './runtime/runtime-api.ts';
+import { uptimeMs } from './uptime.ts';
 
 export interface ServeOptions {
   env: Env;
@@ -22,6 +23,7 @@ export interface ServeOptions {
   extension: ExtensionsClient | undefined;
   /** Set in runtime mode: the app command Ferry starts itself. */
   appCommand: string[] | undefined;
+  /** `uptimeMs()` when main.ts started, and when it had registered (or started the app). */
   startedAt: number;
   registeredAt: number;
 }
@@ -59,14 +61,14 @@ export async function serve(options: ServeOptions): Promise<void> {
   else app?.forwardSignals(() => exitWith(log, 0, 'shutting down on SIGTERM'));
 
   // Readiness during Init, bounded so a slow app cannot trip the Init limit unreported.
-  const initUntil = Math.round(Date.now() - (performance.now() - options.startedAt) + config.initReadinessTimeoutMs);
+  const initUntil = Math.round(Date.now() - (uptimeMs() - options.startedAt) + config.initReadinessTimeoutMs);
   const readiness = await waitForApp(config, initUntil, log);
   if (!readiness.ready && !config.asyncInit) {
     const message = `The app did not become ready at ${target(config)} within ${readiness.waitedMs} ms (last probe: ${readiness.lastFailure}). Check that it listens on AWS_LWA_PORT/PORT (${config.port}), or set AWS_LWA_ASYNC_INIT=true to let a slow app finish starting inside the first invocation.`;
     return initFailed(runtime, log, new FerryError('FERRY_APP_NOT_READY', message), app);
   }
   let ready = readiness.ready;
-  const initMs = Math.round(performance.now() - options.startedAt);
+  const initMs = Math.round(uptimeMs() - options.startedAt);
   const initDoneAt = Date.now();
   log.info(ready ? 'app ready' : 'app not ready yet: Init ends now and the first invocation keeps waiting (AWS_LWA_ASYNC_INIT)', {
     register_ms: Math.round(options.registeredAt - options.startedAt),
