@@ -38,6 +38,8 @@ export interface ResponseStream {
 
 export function createStreamOpener(address: string): (invocation: Invocation) => ResponseStream {
   const [host, port] = splitHostPort(address);
+  // The Agent passes its options on to net.connect, so the socket gets this buffer (@types/node's
+  // AgentOptions does not list the net.Socket options).
   const agent = new http.Agent({ keepAlive: true, writableHighWaterMark: UPLOAD_HIGH_WATER_MARK } as http.AgentOptions);
   return (invocation) => {
     const req = http.request({
