@@ -7,9 +7,10 @@
  *   extension mode  registration over node:http (Lambda starts the function's process only after
  *                   every extension has registered)
  *   runtime mode    spawning the app, so it boots while Ferry loads the rest
- * Everything else (serve.ts and undici) is loaded afterwards: the layer build keeps that code in a
- * string compiled only at the dynamic import below (layer/deferred-chunk.mjs), so it is not even
- * parsed before registration.
+ * Everything else (serve.ts and undici) is loaded afterwards: the layer build keeps that code in
+ * line comments at the end of the file, read back and compiled only at the dynamic import below
+ * (layer/deferred-chunk.mjs), so it is not even parsed before registration. Nor is `performance`
+ * touched before then: see uptime.ts.
  */
 import path from 'node:path';
 import { registerExtension, type ExtensionsClient } from './runtime/extensions-api.ts';
