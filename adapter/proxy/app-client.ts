@@ -10,6 +10,7 @@
 import { Pool } from 'undici';
 import type { Readable } from 'node:stream';
 import type { AppRequest, HeaderMap } from '../events/index.ts';
+import { wideReadConnector } from './wide-read-socket.ts';
 
 /** Idle sockets older than this may have been closed by the app (Node's default keep-alive is 5 s). */
 const STALE_AFTER_MS = 4_000;
@@ -31,7 +32,7 @@ export interface AppClient {
 
 export function createAppClient(host: string, port: number): AppClient {
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const newPool = () => new Pool(origin, { pipelining: 1, headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: STALE_AFTER_MS });
+  const newPool = () => new Pool(origin, { pipelining: 1, headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: STALE_AFTER_MS, connect: wideReadConnector });
   let pool = newPool();
   let lastUsed = Date.now();
 

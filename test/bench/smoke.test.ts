@@ -38,6 +38,8 @@ it('runs every bench section at tiny counts, and the report renders', { timeout:
   expect(results.registration.ratio).toBeGreaterThan(0);
   expect(results.streaming.errors).toBeUndefined();
   expect(results.streaming.ferryMiBps.n).toBe(1);
+  expect(results.streaming.bareRelayMiBps.n).toBe(1);
+  expect(results.streaming.ferryFirstMiBps.n).toBe(1);
   expect(results.sse.errors).toBeUndefined();
   expect(results.sse.ferryDelayMs.n).toBe(1);
   // Managed Instances: a throughput, or the reason Ferry could not do it.

@@ -5,6 +5,7 @@
 //   floor           emulator → a no-op runtime (the Runtime API round trip alone; context, not a peer)
 //   ferry-buffered  emulator → Ferry (external extension, buffered) → the app
 //   ferry-stream    emulator → Ferry (external extension, AWS_LWA_INVOKE_MODE=response_stream) → the app
+//   bare-relay      emulator → apps/bare-relay.mjs (an extension that only relays: undici, node:http) → the app
 //   ferry-runtime   emulator → `ferry -- node server.js` (Ferry is the function process) → the app
 //   in-process      emulator → aws-lambda-ric (or the JS loop fallback) → @fastify/aws-lambda → app.inject
 import { spawn } from 'node:child_process';
@@ -20,6 +21,7 @@ export const LABELS = {
   floor: 'emulator round trip (no-op runtime)',
   'ferry-buffered': 'Ferry extension, buffered',
   'ferry-stream': 'Ferry extension, response_stream',
+  'bare-relay': 'bare relay (undici → node:http upload, no logic)',
   'ferry-runtime': 'Ferry runtime mode (ferry -- node server.js)',
   'in-process': 'in-process (aws-lambda-ric + @fastify/aws-lambda)',
   'in-process-js': 'in-process (JS runtime loop, not aws-lambda-ric)',
@@ -126,12 +128,14 @@ export async function startLambda(name, ctx, { app = 'fastify', emulator: emulat
   });
   const port = await freePort();
   const sandboxEnvironment = sandboxEnv(ctx, { PORT: String(port), ...(name === 'ferry-stream' ? { AWS_LWA_INVOKE_MODE: 'response_stream' } : {}), ...env });
+  const bareRelay = path.join(ctx.root, 'test/bench/apps/bare-relay.mjs');
   let sandbox;
   const startedAt = performance.now();
   onStarted?.(startedAt, emulator);
   try {
-    if (name === 'ferry-buffered' || name === 'ferry-stream') {
-      sandbox = await startSandbox({ emulator, extensions: [{ path: ferryBin, env: extEnv }], runtime: { command: appCommand(ctx, app), cwd: ctx.root }, env: sandboxEnvironment });
+    if (name === 'ferry-buffered' || name === 'ferry-stream' || name === 'bare-relay') {
+      const extension = name === 'bare-relay' ? bareRelay : ferryBin;
+      sandbox = await startSandbox({ emulator, extensions: [{ path: extension, env: extEnv }], runtime: { command: appCommand(ctx, app), cwd: ctx.root }, env: sandboxEnvironment });
     } else if (name === 'ferry-runtime') {
       sandbox = await startSandbox({ emulator, runtime: { command: [ctx.node, ferryBin, '--', ...appCommand(ctx, app)], cwd: ctx.root, env: extEnv }, env: sandboxEnvironment });
     } else if (name === 'floor') {
@@ -152,7 +156,7 @@ export async function startLambda(name, ctx, { app = 'fastify', emulator: emulat
   }
 
   const noNonce = inProcess && ctx.ric ? { invocationId: null } : {};
-  const streamed = name === 'ferry-stream';
+  const streamed = name === 'ferry-stream' || name === 'bare-relay';
   const events = new Map();
   const eventFor = (spec) => {
     const key = `${spec.path ?? '/'}?${spec.query ?? ''}`;
@@ -172,6 +176,7 @@ export async function startLambda(name, ctx, { app = 'fastify', emulator: emulat
       const runtimePid = sandbox.runtime.pid;
       if (name === 'ferry-runtime') return { ferry: runtimePid, app: childrenOf(runtimePid)[0] };
       if (name.startsWith('ferry')) return { ferry: bySource.ferry, app: runtimePid };
+      if (name === 'bare-relay') return { relay: bySource[path.basename(bareRelay)], app: runtimePid };
       return { runtime: runtimePid };
     },
     async request(spec = {}, invokeOptions = {}) {

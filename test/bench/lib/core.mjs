@@ -16,7 +16,7 @@ export const PRESETS = {
   full: {
     rounds: 5, warmup: 500, invocations: 2000, settleMs: 300,
     coldRuns: 8, registrationRuns: 30,
-    streamMiB: 190, streamRounds: 5,
+    streamMiB: 190, streamRounds: 5, streamsPerStart: 4,
     sseEvents: 12, sseIntervalMs: 250, sseRounds: 3,
     mcLevels: [1, 4, 16, 64], mcInvocations: 2000, mcWarmup: 200, mcRounds: 3, mcTimeoutMs: 120_000,
     profileInvocations: 5000, layerCrossCheck: true,
@@ -24,7 +24,7 @@ export const PRESETS = {
   quick: {
     rounds: 1, warmup: 20, invocations: 100, settleMs: 100,
     coldRuns: 1, registrationRuns: 3,
-    streamMiB: 16, streamRounds: 1,
+    streamMiB: 16, streamRounds: 1, streamsPerStart: 2,
     sseEvents: 4, sseIntervalMs: 250, sseRounds: 1,
     mcLevels: [1, 4, 16, 64], mcInvocations: 100, mcWarmup: 10, mcRounds: 1, mcTimeoutMs: 30_000,
     profileInvocations: 300, layerCrossCheck: true,
@@ -32,7 +32,7 @@ export const PRESETS = {
   smoke: {
     rounds: 1, warmup: 2, invocations: 8, settleMs: 0,
     coldRuns: 1, registrationRuns: 2,
-    streamMiB: 1, streamRounds: 1,
+    streamMiB: 1, streamRounds: 1, streamsPerStart: 2,
     sseEvents: 2, sseIntervalMs: 250, sseRounds: 1,
     mcLevels: [4], mcInvocations: 12, mcWarmup: 4, mcRounds: 1, mcTimeoutMs: 15_000,
     profileInvocations: 0, layerCrossCheck: false,

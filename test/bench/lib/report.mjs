@@ -105,9 +105,12 @@ export function renderMarkdown(r) {
     const rows = [];
     const s = r.streaming;
     if (s && !s.error) {
-      rows.push(`| ${s.bodyMiB} MiB response, MiB/s (${s.rounds} rounds) | ${sp(s.directMiBps)} | ${sp(s.ferryMiBps)} | ${s.ratio.toFixed(2)}× |`);
+      const times = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : 'n/a');
+      rows.push(`| ${s.bodyMiB} MiB response, MiB/s, streams 2–${s.streamsPerStart} after start (${s.rounds} rounds) | ${sp(s.directMiBps)} | ${sp(s.ferryMiBps)} | ${times(s.ratio)} |`);
+      rows.push(`| the same, first stream after start (new processes still compiling) | ${sp(s.directFirstMiBps)} | ${sp(s.ferryFirstMiBps)} | ${times(s.firstRatio)} |`);
+      rows.push(`| bare relay in Ferry's place (test/bench/apps/bare-relay.mjs), streams 2–${s.streamsPerStart} | – | ${sp(s.bareRelayMiBps)} | ${times(s.bareRelayRatio)} (Ferry ${times(s.ferryVsBareRelay)} the bare relay) |`);
       rows.push(`| Ferry peak RSS during it (VmRSS every 10 ms; VmHWM) | – | ${sp(s.ferryPeakRssMiB, 1)} MiB; ${sp(s.ferryVmHwmMiB, 1)} MiB | |`);
-      if (s.errors) rows.push(`| errors | ${s.errors.direct ?? ''} | ${s.errors.ferry ?? ''} | |`);
+      if (s.errors) rows.push(`| errors | ${s.errors.direct ?? ''} | ${s.errors.ferry ?? ''} | ${s.errors.relay ?? ''} |`);
     }
     const e = r.sse;
     if (e && !e.error) {
@@ -154,6 +157,9 @@ export function renderMarkdown(r) {
   const load = r.loadAverage;
   const notes = [
     'The emulator and the direct client share the driver process; each Lambda-side contender adds two or three processes (emulator, Ferry or runtime, app) on 2 cores, so the figures include scheduling between them. The "emulator round trip" row is the floor every Lambda-side contender pays here (invoke → /next → /response) and no runtime can avoid.',
+    ...(r.streaming?.streamsPerStart
+      ? [`Streaming: each round starts every contender afresh and reads the body ${r.streaming.streamsPerStart} times from it. The first read after start-up runs while the new processes are still compiling their hot paths (the driver is warm throughout), so the goal is judged on reads 2–${r.streaming.streamsPerStart}, the steady state of a sandbox that serves many invocations; the first read is shown beside it.`]
+      : []),
     ...(load ? [`Load average (1 min) ${load.atStart[0]} at the start and ${load.atEnd?.[0]} at the end of the run on ${m.cores} cores: other work on the machine shows up as spread, mostly in p99.`] : []),
     ...(r.notes ?? []),
   ];
@@ -282,10 +288,11 @@ export function renderSvg(r) {
   if (s && !s.error) {
     panels.push([
       `Streaming a ${s.bodyMiB} MiB response (MiB/s) — longer is better`,
-      `${s.rounds} rounds; Ferry peak RSS during the stream ${nf(s.ferryPeakRssMiB?.median, 1)} MiB`,
+      `${s.rounds} rounds, streams 2–${s.streamsPerStart} after start; Ferry peak RSS ${nf(s.ferryPeakRssMiB?.median, 1)} MiB`,
       [
         { label: 'direct read (undici → app)', value: s.directMiBps.median, min: s.directMiBps.min, max: s.directMiBps.max, color: COLORS.direct, text: `${nf(s.directMiBps.median)} MiB/s` },
-        { label: 'Ferry, response_stream', value: s.ferryMiBps.median, min: s.ferryMiBps.min, max: s.ferryMiBps.max, color: COLORS.ferry, text: `${nf(s.ferryMiBps.median)} MiB/s  (${s.ratio.toFixed(2)}× direct)` },
+        { label: 'Ferry, response_stream', value: s.ferryMiBps.median, min: s.ferryMiBps.min, max: s.ferryMiBps.max, color: COLORS.ferry, text: `${nf(s.ferryMiBps.median)} MiB/s  (${nf(s.ratio, 2)}× direct)` },
+        { label: 'bare relay (no logic)', value: s.bareRelayMiBps.median, min: s.bareRelayMiBps.min, max: s.bareRelayMiBps.max, color: COLORS.floor, text: `${nf(s.bareRelayMiBps.median)} MiB/s  (${nf(s.bareRelayRatio, 2)}× direct)` },
       ],
       { reference: { value: 0.8 * s.directMiBps.median, label: 'goal: 0.8× direct' } },
     ]);

@@ -1,0 +1,156 @@
+/**
+ * The app connection's 1 MiB reads (adapter/proxy/wide-read-socket.ts), with undici on top of
+ * it as Ferry uses it, against real node:http servers over loopback.
+ */
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, Pool } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { wideReadConnector } from '../../adapter/proxy/wide-read-socket.ts';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const cleanup: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const close of cleanup.splice(0).reverse()) await close();
+});
+
+async function serve(handler: http.RequestListener): Promise<{ origin: string; server: http.Server }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanup.push(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+function pool(origin: string): Pool {
+  const p = new Pool(origin, { pipelining: 1, connect: wideReadConnector });
+  cleanup.push(() => p.destroy());
+  return p;
+}
+
+function pattern(bytes: number): Buffer {
+  const buffer = Buffer.allocUnsafe(bytes);
+  for (let i = 0; i < bytes; i++) buffer[i] = (i * 31 + 7) & 0xff;
+  return buffer;
+}
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+async function readAll(body: AsyncIterable<Buffer>): Promise<{ sha: string; bytes: number; pieces: number[] }> {
+  const hash = createHash('sha256');
+  const pieces: number[] = [];
+  for await (const chunk of body) {
+    hash.update(chunk);
+    pieces.push(chunk.length);
+  }
+  return { sha: hash.digest('hex'), bytes: pieces.reduce((a, b) => a + b, 0), pieces };
+}
+
+describe('wide reads from the app', () => {
+  it('delivers a large body hash-identical in pieces bigger than the 64 KiB a plain socket reads', async () => {
+    const body = pattern(8 * MiB);
+    const { origin } = await serve((_req, res) => res.writeHead(200, { 'content-length': body.length }).end(body));
+
+    const read = await readAll((await pool(origin).request({ method: 'GET', path: '/' })).body);
+
+    expect(read.sha).toBe(sha256(body));
+    expect(Math.max(...read.pieces)).toBeGreaterThan(64 * KiB);
+    expect(Math.max(...read.pieces)).toBeLessThanOrEqual(MiB);
+  });
+
+  it('keeps chunked bodies, trailers and keep-alive working: three requests on one connection', async () => {
+    const body = pattern(3 * MiB + 17);
+    const connections = new Set<unknown>();
+    const { origin } = await serve((req, res) => {
+      connections.add(req.socket);
+      res.writeHead(200, { trailer: 'x-sum' });
+      for (let at = 0; at < body.length; at += 100 * KiB) res.write(body.subarray(at, at + 100 * KiB));
+      res.addTrailers({ 'x-sum': sha256(body) });
+      res.end();
+    });
+    // One Client is one connection at a time: a second connection means the first one was lost.
+    const client = new Client(origin, { connect: wideReadConnector });
+    cleanup.push(() => client.destroy());
+    for (let i = 0; i < 3; i++) {
+      const res = await client.request({ method: 'GET', path: `/${i}` });
+      expect(res.headers['transfer-encoding']).toBe('chunked');
+      const read = await readAll(res.body);
+      expect(read.sha).toBe(sha256(body));
+      expect(res.trailers['x-sum']).toBe(sha256(body));
+    }
+    expect(connections.size).toBe(1);
+  });
+
+  it('sends request bodies through', async () => {
+    const { origin } = await serve(async (req, res) => {
+      const read = await readAll(req);
+      res.end(JSON.stringify(read));
+    });
+    const upload = pattern(2 * MiB + 5);
+    const res = await pool(origin).request({ method: 'POST', path: '/', body: upload });
+    expect(((await res.body.json()) as { sha: string }).sha).toBe(sha256(upload));
+  });
+
+  it('stops reading while the body is not consumed, so a fast app is held back', async () => {
+    let written = 0;
+    const { origin } = await serve((_req, res) => {
+      const piece = pattern(64 * KiB);
+      res.writeHead(200, { 'content-length': 64 * MiB });
+      const pump = () => {
+        while (written < 64 * MiB) {
+          written += piece.length;
+          if (!res.write(piece)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+    });
+    const res = await pool(origin).request({ method: 'GET', path: '/' });
+    await sleep(300);
+    // Kernel buffers on both sides, the 1 MiB read and undici's body buffer: a few MiB, not 64.
+    expect(written).toBeLessThan(24 * MiB);
+    expect((await readAll(res.body)).bytes).toBe(64 * MiB);
+  });
+
+  it('keeps what it read when the app closes the connection right after the body, however slow the reader', async () => {
+    const body = pattern(4 * MiB);
+    const { origin } = await serve((_req, res) => res.writeHead(200, { 'content-length': body.length, connection: 'close' }).end(body));
+    const res = await pool(origin).request({ method: 'GET', path: '/' });
+    const hash = createHash('sha256');
+    for await (const chunk of res.body) {
+      hash.update(chunk);
+      await sleep(5); // slow: the app's close arrives while read bytes still wait here
+    }
+    expect(hash.digest('hex')).toBe(sha256(body));
+  });
+
+  it('reads a body that ends with the connection (no length, not chunked)', async () => {
+    const body = pattern(3 * MiB);
+    const server = net.createServer((socket) => {
+      socket.once('data', () => socket.end(Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n'), body])));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanup.push(() => new Promise((resolve) => server.close(resolve)));
+    const res = await pool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`).request({ method: 'GET', path: '/' });
+    expect((await readAll(res.body)).sha).toBe(sha256(body));
+  });
+
+  it('surfaces a connection refused as ECONNREFUSED, and a reset mid-body as an error of the body', async () => {
+    const { origin, server } = await serve((_req, res) => {
+      res.writeHead(200, { 'content-length': 10 * MiB });
+      res.write(pattern(MiB), () => res.socket?.resetAndDestroy());
+    });
+    const res = await pool(origin).request({ method: 'GET', path: '/' });
+    await expect(readAll(res.body)).rejects.toThrow();
+
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((resolve) => server.close(resolve));
+    server.closeAllConnections();
+    await expect(pool(`http://127.0.0.1:${port}`).request({ method: 'GET', path: '/' })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+});
