@@ -58,9 +58,10 @@ export async function measureStreaming(ctx, preset, log) {
     for (const which of names.map((_, i) => names[(i + round) % names.length])) {
       if (errors[which]) continue;
       let contender;
+      let sampler;
       try {
         contender = await startContender(CONTENDERS[which], ctx, { app: 'stream' });
-        const sampler = which === 'ferry' ? sampleMemory(contender.pids().ferry) : undefined;
+        if (which === 'ferry') sampler = sampleMemory(contender.pids().ferry);
         for (let n = 1; n <= streams; n++) {
           const { MiBps, sha256 } = await streamOnce(which, contender, bytes);
           if (expectedSha && sha256 !== expectedSha) throw new Error(`${which}: SHA-256 differs from the other reads`);
@@ -70,6 +71,7 @@ export async function measureStreaming(ctx, preset, log) {
         }
         if (sampler) {
           const memory = sampler.stop();
+          sampler = undefined;
           peaks.push(memory.peakRssKiB / 1024);
           hwms.push(memory.hwmKiB / 1024);
         }
@@ -78,6 +80,7 @@ export async function measureStreaming(ctx, preset, log) {
         errors[which] = error.message;
         log(`  stream ${which}: ERROR ${error.message}`);
       } finally {
+        sampler?.stop();
         await contender?.close().catch(() => undefined);
       }
     }
