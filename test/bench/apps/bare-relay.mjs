@@ -13,9 +13,9 @@ const [host, port] = (process.env.AWS_LAMBDA_RUNTIME_API ?? '').split(':');
 const agent = new http.Agent({ keepAlive: true, writableHighWaterMark: 1024 * 1024 });
 const app = new Pool(`http://127.0.0.1:${process.env.PORT}`, { pipelining: 1, headersTimeout: 0, bodyTimeout: 0 });
 
-function call(method, path, headers, body) {
+function call(method, target, headers, body) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host, port, method, path, headers, agent }, (res) => {
+    const req = http.request({ host, port, method, path: target, headers, agent }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk) => (text += chunk));
