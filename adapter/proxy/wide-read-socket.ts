@@ -33,7 +33,9 @@ class WideReadSocket extends Duplex {
   readonly #socket: net.Socket;
 
   constructor(buffer: Buffer, to: { host: string; port: number }, onConnect: (error?: Error) => void) {
-    super({ readableHighWaterMark: UNREAD_LIMIT, decodeStrings: false, allowHalfOpen: false });
+    // Strings are decoded into Buffers before `_write` (Writable's default): undici writes request
+    // heads as latin1 strings, and the encoding must not be lost on the way to the socket.
+    super({ readableHighWaterMark: UNREAD_LIMIT, allowHalfOpen: false });
     this.#socket = net.connect({
       ...to,
       noDelay: true,

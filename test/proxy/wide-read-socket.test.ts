@@ -96,6 +96,12 @@ describe('wide reads from the app', () => {
     expect(((await res.body.json()) as { sha: string }).sha).toBe(sha256(upload));
   });
 
+  it('writes the request head byte for byte: a latin1 header value arrives as sent', async () => {
+    const { origin } = await serve((req, res) => res.end(JSON.stringify(req.headers['x-name'])));
+    const res = await pool(origin).request({ method: 'GET', path: '/', headers: { 'x-name': 'caf\u00e9 \u00fcber' } });
+    expect(await res.body.json()).toBe('caf\u00e9 \u00fcber');
+  });
+
   it('stops reading while the body is not consumed, so a fast app is held back', async () => {
     let written = 0;
     const { origin } = await serve((_req, res) => {
