@@ -22,8 +22,7 @@ const UNREAD_LIMIT = READ_BYTES;
 let readBuffer: Buffer | undefined;
 
 export const wideReadConnector: buildConnector.connector = (options, callback) => {
-  readBuffer ??= Buffer.allocUnsafe(READ_BYTES);
-  const wrapper: WideReadSocket = new WideReadSocket(readBuffer, { host: options.hostname, port: Number(options.port) }, (error) => {
+  const wrapper: WideReadSocket = new WideReadSocket({ host: options.hostname, port: Number(options.port) }, (error) => {
     if (error) callback(error, null);
     else callback(null, wrapper as unknown as net.Socket);
   });
@@ -32,7 +31,7 @@ export const wideReadConnector: buildConnector.connector = (options, callback) =
 class WideReadSocket extends Duplex {
   readonly #socket: net.Socket;
 
-  constructor(buffer: Buffer, to: { host: string; port: number }, onConnect: (error?: Error) => void) {
+  constructor(to: { host: string; port: number }, onConnect: (error?: Error) => void) {
     // Strings are decoded into Buffers before `_write` (Writable's default): undici writes request
     // heads as latin1 strings, and the encoding must not be lost on the way to the socket.
     super({ readableHighWaterMark: UNREAD_LIMIT, allowHalfOpen: false });
@@ -40,7 +39,7 @@ class WideReadSocket extends Duplex {
       ...to,
       noDelay: true,
       onread: {
-        buffer,
+        buffer: (readBuffer ??= Buffer.allocUnsafe(READ_BYTES)),
         // false (too much unread) stops reading until `_read` resumes it.
         callback: (bytes, data) => this.push(Buffer.from(data.subarray(0, bytes))),
       },

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Pool } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { wideReadConnector } from '../../adapter/proxy/wide-read-socket.ts';
+import { BLOCK_SIZE, patternBlock } from '../fixtures/pattern.mjs';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -33,10 +34,10 @@ function pool(origin: string): Pool {
   return p;
 }
 
+/** `bytes` of the project's test pattern (numbered 64 KiB blocks, so lost or reordered data shows). */
 function pattern(bytes: number): Buffer {
-  const buffer = Buffer.allocUnsafe(bytes);
-  for (let i = 0; i < bytes; i++) buffer[i] = (i * 31 + 7) & 0xff;
-  return buffer;
+  const blocks = Array.from({ length: Math.ceil(bytes / BLOCK_SIZE) }, (_, i) => patternBlock(i));
+  return Buffer.concat(blocks).subarray(0, bytes);
 }
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');

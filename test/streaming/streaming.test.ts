@@ -48,7 +48,7 @@ describe('response streaming', () => {
     expect(peak - baseline).toBeLessThanOrEqual(64 * MiB);
   });
 
-  it('holds back-pressure end to end: a slow reader holds the app back', async () => {
+  it('holds back-pressure end to end: a slow reader holds the app back', { timeout: 30_000 }, async () => {
     // Twice what the buffers on the way can hold: without back-pressure the app would soon be
     // nearly all of it ahead of the reader.
     const bound = bufferedOnTheWay();

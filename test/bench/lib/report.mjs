@@ -9,7 +9,8 @@ function sp(s, digits = 0) {
   return `${nf(s.median, digits)} [${nf(s.min, digits)}–${nf(s.max, digits)}]`;
 }
 
-const x = (a, b, digits = 2) => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? `${(a / b).toFixed(digits)}×` : 'n/a');
+const times = (ratio, digits = 2) => (Number.isFinite(ratio) ? `${ratio.toFixed(digits)}×` : 'n/a');
+const x = (a, b, digits = 2) => times(a / b, digits);
 function cpuText(cpu) {
   if (!cpu) return 'n/a';
   const names = { ferry: 'Ferry', app: 'app', runtime: 'runtime', driver: 'driver' };
@@ -105,7 +106,6 @@ export function renderMarkdown(r) {
     const rows = [];
     const s = r.streaming;
     if (s && !s.error) {
-      const times = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : 'n/a');
       rows.push(`| ${s.bodyMiB} MiB response, MiB/s, streams 2–${s.streamsPerStart} after start (${s.rounds} rounds) | ${sp(s.directMiBps)} | ${sp(s.ferryMiBps)} | ${times(s.ratio)} |`);
       rows.push(`| the same, first stream after start (new processes still compiling) | ${sp(s.directFirstMiBps)} | ${sp(s.ferryFirstMiBps)} | ${times(s.firstRatio)} |`);
       rows.push(`| bare relay in Ferry's place (test/bench/apps/bare-relay.mjs), streams 2–${s.streamsPerStart} | – | ${sp(s.bareRelayMiBps)} | ${times(s.bareRelayRatio)} (Ferry ${times(s.ferryVsBareRelay)} the bare relay) |`);
