@@ -1,7 +1,7 @@
 /**
  * Which source sent an event: an ordered table, first match wins. Each rule says why it sits
  * where it does; each ambiguity it resolves has a named regression test in test/events/detect.test.ts.
- * See docs: lambda-protocol.md §5.
+ * See docs/lambda-protocol.md §5.
  */
 import { albCodec } from './alb/index.ts';
 import { functionUrlCodec, httpApiV2Codec, isFunctionUrlEvent } from './http-v2/index.ts';

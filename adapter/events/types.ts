@@ -53,7 +53,7 @@ export interface EncodeOptions {
  */
 export interface EventCodec {
   readonly source: EventSource;
-  /** Whether Lambda can stream this source's responses (see lambda-protocol.md §2). */
+  /** Whether Lambda can stream this source's responses (see docs/lambda-protocol.md §2). */
   readonly canStream: boolean;
   toRequest(event: any, options: DecodeOptions): AppRequest;
   /** `event` is the request event: some sources answer in the request's shape (ALB multi-value). */

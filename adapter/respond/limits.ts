@@ -1,4 +1,4 @@
-/** Lambda's payload limits (lambda-protocol.md §1, §2). */
+/** Lambda's payload limits (docs/lambda-protocol.md §1, §2). */
 
 /** A buffered `/response` body larger than this gets 413 (6 MiB + 100 bytes). */
 export const BUFFERED_RESPONSE_LIMIT = 6_291_556;

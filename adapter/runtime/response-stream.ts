@@ -1,5 +1,5 @@
 /**
- * The streaming `/response` upload (lambda-protocol.md §2). This one call uses node:http rather
+ * The streaming `/response` upload (docs/lambda-protocol.md §2). This one call uses node:http rather
  * than undici: errors after the first byte must end the chunked body with real HTTP trailers,
  * and undici cannot send request trailers.
  */

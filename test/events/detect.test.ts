@@ -10,7 +10,7 @@ function sourceOf(event: unknown): EventSource | 'pass-through' {
 }
 
 describe('detectEvent', () => {
-  it('documents every rule with a reason, in the order of lambda-protocol.md §5', () => {
+  it('documents every rule with a reason, in the order of docs/lambda-protocol.md §5', () => {
     expect(DETECTION_RULES.map((rule) => rule.name)).toEqual(['alb', 'lattice-v2', 'lattice-v1', 'websocket', 'payload-2.0', 'payload-1.0']);
     for (const rule of DETECTION_RULES) expect(rule.reason.length).toBeGreaterThan(40);
   });
@@ -118,7 +118,7 @@ describe('detectEvent', () => {
     ['http-api-v1', false],
     ['function-url', true],
     ['rest-api-v1', true],
-  ])('%s canStream is %s (lambda-protocol.md §2)', (source, canStream) => {
+  ])('%s canStream is %s (docs/lambda-protocol.md §2)', (source, canStream) => {
     const events: Record<string, unknown> = {
       alb: baseAlbEvent(),
       'lattice-v2': baseLatticeV2Event(),

@@ -1,5 +1,5 @@
 /**
- * Regressions named after bugs other adapters shipped (/work/shared/docs/field-notes.md). Each
+ * Regressions named after bugs other adapters shipped (docs/field-notes.md). Each
  * test fails if Ferry makes the same mistake.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Every published sample event in /work/shared/fixtures/events (aws-lambda-go, Apache-2.0;
+ * Every published sample event in test/fixtures/events (aws-lambda-go, Apache-2.0;
  * Powertools for AWS Lambda (TypeScript), MIT-0: see the README and LICENSE files there) goes
  * through detection, and every HTTP one through its codec.
  */
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { detectEvent, isTextBody, type AppRequest, type EventSource } from '../../adapter/events/index.ts';
 
-const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures/events');
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/events');
 
 function load(file: string): unknown {
   return JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8'));

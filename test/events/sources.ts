@@ -1,9 +1,9 @@
 /**
  * Models of the event sources, for the contract suite and the property tests: how each real
  * source turns a client's request into an event, and how a client receives a result. Base events
- * are small copies of the published samples (see /work/shared/fixtures/events), with overrides.
+ * are small copies of the published samples (see test/fixtures/events), with overrides.
  *
- * The models encode what is known about each source (lambda-protocol.md §5, field notes):
+ * The models encode what is known about each source (docs/lambda-protocol.md §5, docs/field-notes.md):
  * - REST API and Function URL keep the path percent-encoded; HTTP API decodes it (rawPath and
  *   the 1.0 `path`); ALB and Lattice keep it encoded.
  * - API Gateway 1.0 query maps hold DECODED values; ALB's hold them still ENCODED; payload 2.0
@@ -78,7 +78,7 @@ export function cookieLine(cookies: string[]): string | undefined {
   return cookies.length === 0 ? undefined : cookies.join('; ');
 }
 
-/** What the front end sees as "text" on the way in (measured on HTTP API, lambda-protocol.md §5). */
+/** What the front end sees as "text" on the way in (measured on HTTP API, docs/lambda-protocol.md §5). */
 function arrivesAsText(request: ClientRequest): boolean {
   const type = request.headers.find(([n]) => n === 'content-type')?.[1]?.split(';')[0].trim() ?? '';
   const textual = type.startsWith('text/') || ['application/json', 'application/xml', 'application/javascript'].includes(type);

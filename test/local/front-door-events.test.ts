@@ -1,7 +1,7 @@
 /**
  * The front door's event builders against Ferry's own codecs: every event a builder makes must
  * be detected as its source and decode back into the request the client sent (round trip), and
- * must carry the source's known quirks (lambda-protocol.md §5).
+ * must carry the source's known quirks (docs/lambda-protocol.md §5).
  */
 import { describe, expect, it } from 'vitest';
 import { defaultDecodeOptions, detectEvent, type AppRequest } from '../../adapter/events/index.ts';

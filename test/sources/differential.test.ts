@@ -9,7 +9,7 @@ import { buildApp } from '../../apps/fastify/app.js';
 import { functionUrlEvent } from '../helpers/events.ts';
 import { ROOT, startFerry, type FerryUnderTest } from '../helpers/ferry.ts';
 
-const FIXTURES = `${ROOT}/../shared/fixtures/events`;
+const FIXTURES = `${ROOT}/test/fixtures/events`;
 const restEvent = (overrides: Record<string, unknown>) => ({ ...JSON.parse(readFileSync(`${FIXTURES}/powertools/apigw-rest-no-auth.json`, 'utf8')), ...overrides });
 
 let ferry: FerryUnderTest;

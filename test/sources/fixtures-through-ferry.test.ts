@@ -1,5 +1,5 @@
 /**
- * Every HTTP sample event in ../shared/fixtures/events goes through the real adapter to a real
+ * Every HTTP sample event in test/fixtures/events goes through the real adapter to a real
  * app: the app must see exactly the request the codec built, and the result must have the shape
  * that source expects.
  */
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectEvent } from '../../adapter/events/index.ts';
 import { ROOT, startFerry, type FerryUnderTest } from '../helpers/ferry.ts';
 
-const FIXTURES = path.join(ROOT, '../shared/fixtures/events');
+const FIXTURES = path.join(ROOT, 'test/fixtures/events');
 const files = readdirSync(FIXTURES, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'));
 const httpFixtures = files
   .map((file) => ({ file, event: JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8')) }))

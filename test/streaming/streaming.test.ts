@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => ferry.close());
 
 const MiB = 1024 * 1024;
-const FIXTURES = `${ROOT}/../shared/fixtures/events`;
+const FIXTURES = `${ROOT}/test/fixtures/events`;
 const appProgress = async () => (await (await request(`http://127.0.0.1:${ferry.port}/written`)).body.json()) as { bytes: number; events: number };
 
 /**

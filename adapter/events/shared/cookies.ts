@@ -5,7 +5,7 @@
  * ONE `Cookie` header joined with `; ` (RFC 6265 §5.4), never several.
  * Response: every `Set-Cookie` is its own value. A Set-Cookie value may contain commas
  * (`Expires=Wed, 21 Oct 2015 07:28:00 GMT`), so values are never split or comma-joined
- * (field notes: "cookies split on `,`", "several cookies joined into one value").
+ * (docs/field-notes.md: "cookies split on `,`", "several cookies joined into one value").
  */
 import type { HeaderMap } from '../types.ts';
 

@@ -1,7 +1,7 @@
 /**
  * Query strings rebuilt from parameter maps, for the sources that do not send the raw query.
  *
- * Two kinds of map, never to be confused (field notes: "ALB query strings decoded twice or not
+ * Two kinds of map, never to be confused (docs/field-notes.md: "ALB query strings decoded twice or not
  * at all; query strings double-encoded"):
  * - DECODED values (API Gateway REST/HTTP payload 1.0, VPC Lattice): re-encode each key and value
  *   exactly once with {@link encodeQueryComponent}, so the app decodes back the very value the

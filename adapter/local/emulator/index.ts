@@ -1,6 +1,6 @@
 /**
  * The Lambda side of Ferry's local world: an in-process emulator of the AWS Lambda Runtime API
- * and Extensions API, built to /work/shared/docs/lambda-protocol.md. Tests, `ferry local` and the
+ * and Extensions API, built to docs/lambda-protocol.md. Tests, `ferry local` and the
  * benchmarks run the real adapter process against it. Dev and test only: not in the layer bundle.
  */
 export { startEmulator } from './server.ts';

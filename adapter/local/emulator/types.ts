@@ -1,6 +1,6 @@
 /**
  * The emulator's public shapes. Everything here is exported through `./index.ts`.
- * Behaviour follows /work/shared/docs/lambda-protocol.md; where the real platform is uncertain
+ * Behaviour follows docs/lambda-protocol.md; where the real platform is uncertain
  * the choice is written next to the field.
  */
 import type { EventEmitter } from 'node:events';

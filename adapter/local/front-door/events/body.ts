@@ -1,5 +1,5 @@
 /**
- * The request body inside an event: text or base64. Measured on HTTP APIs (lambda-protocol.md §5),
+ * The request body inside an event: text or base64. Measured on HTTP APIs (docs/lambda-protocol.md §5),
  * bodies arrive as text only for `text/*`, `application/json`, `application/xml` and
  * `application/javascript`; everything else (no content type, forms, images) arrives base64.
  * The same rule is used for every source here. Bytes that are not valid UTF-8 go as base64 even

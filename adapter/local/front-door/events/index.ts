@@ -1,6 +1,6 @@
 /**
  * Client request → Lambda event, one pure builder per source, each building the event as that
- * AWS front end does (lambda-protocol.md §5 and the samples in /work/shared/fixtures/events).
+ * AWS front end does (docs/lambda-protocol.md §5 and the samples in test/fixtures/events).
  * Ferry's codecs (adapter/events) read these events back into the original request.
  *
  * @example
