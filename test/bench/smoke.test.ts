@@ -14,6 +14,7 @@ import { functionUrlEvent } from '../helpers/events.ts';
 import { FERRY_BIN, ROOT } from '../helpers/ferry.ts';
 import { PRESETS, runBench } from './lib/core.mjs';
 import { renderMarkdown, renderSvg, updateReadme } from './lib/report.mjs';
+import { recordedPath } from './lib/proc.mjs';
 import { cachePaths } from './lib/setup.mjs';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'ferry-bench-smoke-'));
@@ -33,8 +34,10 @@ it('runs every bench section at tiny counts, and the report renders', { timeout:
     expect(contender.p50Us.median).toBeGreaterThan(0);
   }
   for (const contender of Object.values<any>(results.cold.contenders)) expect(contender.error).toBeUndefined();
-  // Every contender process ran on the Node the bench chose (Ferry via its `env node` shebang too).
-  expect(results.warm.contenders['ferry-buffered'].executables.ferry).toBe(path.resolve(node));
+  // Every contender process ran on the Node the bench chose (Ferry via its `env node` shebang too),
+  // recorded without this machine's folders.
+  expect(results.warm.contenders['ferry-buffered'].executables.ferry).toBe(recordedPath(ROOT, path.resolve(node)));
+  expect(results.machine.node.contendersPath).toBe(recordedPath(ROOT, node));
   expect(results.registration.ratio).toBeGreaterThan(0);
   expect(results.streaming.errors).toBeUndefined();
   expect(results.streaming.ferryMiBps.n).toBe(1);

@@ -11,6 +11,7 @@ import { measureColdStart, measureRegistration } from './startup.mjs';
 import { measureSse, measureStreaming } from './streaming.mjs';
 import { measureWarm } from './warm.mjs';
 import { evaluateGoals } from './goals.mjs';
+import { recordedPath } from './proc.mjs';
 
 export const PRESETS = {
   full: {
@@ -69,7 +70,7 @@ export function machine(ctx) {
     cores: cpus.length,
     memoryGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
     os: osName,
-    node: { contenders: versionOf(ctx.node), contendersPath: ctx.node, driver: process.version },
+    node: { contenders: versionOf(ctx.node), contendersPath: recordedPath(ctx.root, ctx.node), driver: process.version },
     packages: {
       'aws-lambda-ric': ctx.ric ? packageVersion(`${ctx.ric.replace(/\/index\.mjs$/, '')}`) : undefined,
       '@fastify/aws-lambda': packageVersion(`${modules}/@fastify/aws-lambda`),

@@ -1,6 +1,7 @@
 // Process facts read from /proc (Linux): memory, the executable a process runs, its children.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import path from 'node:path';
 
 let ticksPerSecond;
 /** CPU time (user + system) a process has used so far, in ms; undefined when it is gone. */
@@ -34,6 +35,16 @@ export function executableOf(pid) {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A path as results.json records it: relative to the repository when inside it, else only the file
+ * name, so the committed results never name a folder of the machine that ran them.
+ */
+export function recordedPath(root, file) {
+  if (!file) return file;
+  const relative = path.relative(root, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? path.basename(file) : relative;
 }
 
 /** Direct children of a process. */

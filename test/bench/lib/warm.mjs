@@ -3,7 +3,7 @@
 // (or last) on this shared 2-core machine. Memory (idle after Init, and after the loop) is read here too.
 import { performance } from 'node:perf_hooks';
 import { label, startContender } from './contenders.mjs';
-import { cpuTimeMs, executableOf, memoryKiB } from './proc.mjs';
+import { cpuTimeMs, executableOf, memoryKiB, recordedPath } from './proc.mjs';
 import { percentile, spread } from './stats.mjs';
 
 export const WARM_CONTENDERS = ['direct', 'floor', 'ferry-buffered', 'ferry-stream', 'ferry-runtime', 'in-process'];
@@ -41,7 +41,7 @@ export async function measureWarm(ctx, preset, log) {
         contender = await startContender(name, ctx);
         await sleep(preset.settleMs);
         const pids = contender.pids();
-        executables[name] ??= Object.fromEntries(Object.entries(pids).map(([role, pid]) => [role, pid && executableOf(pid)]));
+        executables[name] ??= Object.fromEntries(Object.entries(pids).map(([role, pid]) => [role, pid && recordedPath(ctx.root, executableOf(pid))]));
         const rssIdle = rssOf(pids);
         const first = await contender.request();
         if (first.status !== 200) throw new Error(`first response: status ${first.status}`);
