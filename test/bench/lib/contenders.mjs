@@ -13,7 +13,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client, Pool } from 'undici';
-import { freePort } from '../../../layer/measure-startup.mjs';
+import { freePort } from './free-port.mjs';
 import { childrenOf } from './proc.mjs';
 
 export const LABELS = {
@@ -45,9 +45,6 @@ export function label(name, ctx) {
 export function appCommand(ctx, app) {
   return [ctx.node, app === 'stream' ? path.join(ctx.root, 'test/bench/apps/stream-app.mjs') : path.join(ctx.root, 'apps/fastify/server.js')];
 }
-
-/** Shared with the start-up measurements, so both pick ports the same way. */
-export { freePort };
 
 /** Every process of a contender sees `node` = the benchmark's Node first on PATH (Ferry's shebang is `env node`). */
 function sandboxEnv(ctx, extra) {

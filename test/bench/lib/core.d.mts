@@ -38,7 +38,7 @@ export interface Preset {
   mcRounds: number;
   mcTimeoutMs: number;
   profileInvocations: number;
-  /** Also run layer/measure-startup.mjs's cold starts (when it exists) as a cross-check. */
+  /** Also run startup-measure.mjs's cold starts (stub Lambda API) as a cross-check. */
   layerCrossCheck: boolean;
 }
 

@@ -75,7 +75,7 @@ export function renderMarkdown(r) {
     const lc = r.cold.layerCrossCheck;
     if (lc && !lc.error) {
       out.push(
-        `Cross-check with layer/measure-startup.mjs (its own stub Lambda API, Ferry only): first response ${sp(lc.extension?.firstResponseMs, 1)} ms in extension mode, ${sp(lc.runtime?.firstResponseMs, 1)} ms in runtime mode.`,
+        `Cross-check with test/bench/lib/startup-measure.mjs (its own stub Lambda API, Ferry only): first response ${sp(lc.extension?.firstResponseMs, 1)} ms in extension mode, ${sp(lc.runtime?.firstResponseMs, 1)} ms in runtime mode.`,
         '',
       );
     }

@@ -1,5 +1,7 @@
-// Start-up figures for the built adapter (dist/layer/extensions/ferry), for `npm run bench` and
-// the packaging tests. Plain JavaScript so `node` can import it without a TypeScript loader.
+// Start-up figures for the built adapter (dist/layer/extensions/ferry), for `npm run bench`
+// (startup.mjs: the registration figure and the cold-start cross-check) and
+// test/packaging/startup-measure.test.ts. Plain JavaScript so `node` can import it without a
+// TypeScript loader.
 //
 //   measureRegistration   spawn → Ferry's /extension/register reaches the Lambda API, against
 //                         spawn → exit of `node -e 0`, runs interleaved. Lambda starts the function's
@@ -10,32 +12,31 @@
 //                           runtime    `ferry -- <app>` is the function's process and starts the app
 //   measureIdleRss        Ferry's resident memory once Init is done, and after one invocation.
 //
-// The Lambda side is a minimal in-file stub of the Runtime and Extensions APIs (register, event/next,
-// invocation/next, response, errors), not the project's emulator: the emulator is TypeScript, and
-// the stub keeps the measuring process's own work small and identical in both modes.
+// The Lambda side is lambda-stub.mjs, not the project's emulator (see there why). Every figure is
+// a stats.mjs spread in ms, plus its p90.
 //
 // @example
-//   import { measureRegistration, measureColdStart } from './layer/measure-startup.mjs';
-//   const reg = await measureRegistration({ runs: 20 });     // reg.ferry.medianMs, reg.ratio
+//   import { measureRegistration, measureColdStart } from './test/bench/lib/startup-measure.mjs';
+//   const reg = await measureRegistration({ runs: 20 });     // reg.ferry.median, reg.ratio
 //   const cold = await measureColdStart({ mode: 'runtime', runs: 5 });
 import { execFileSync, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './free-port.mjs';
+import { startLambdaStub } from './lambda-stub.mjs';
+import { memoryKiB } from './proc.mjs';
+import { percentile, ratio, spread } from './stats.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const DEFAULT_FERRY = path.join(ROOT, 'dist/layer/extensions/ferry');
 /** The default app: the repository's Fastify example. */
 export const DEFAULT_APP = ['node', path.join(ROOT, 'apps/fastify/server.js')];
-const RUN_TIMEOUT_MS = 20_000;
 
 /**
- * @typedef {{ medianMs: number, p90Ms: number, minMs: number, maxMs: number, samplesMs: number[] }} Spread
+ * @typedef {import('./core.mjs').Spread & { p90: number }} Spread
  * @typedef {{ ferryPath?: string, runs?: number, node?: string, env?: Record<string, string> }} CommonOptions
  *   `node`: the Node binary. Ferry is spawned as Lambda does (the file itself, its `#!/usr/bin/env node`
  *   line picks the first `node` on PATH), so this directory goes first on PATH. Default: this process's.
@@ -64,12 +65,8 @@ export async function measureRegistration(options = {}) {
     ];
     for (let i = 0; i < steps.length; i++) await steps[(run + i) % steps.length]();
   }
-  const result = { runs, node: nodeVersion(options), ferry: spread(ferry), nodeNoop: spread(noop), nodeRegister: spread(floor) };
-  return {
-    ...result,
-    ratio: round(result.ferry.medianMs / result.nodeNoop.medianMs, 3),
-    ratioToFloor: round(result.ferry.medianMs / result.nodeRegister.medianMs, 3),
-  };
+  const result = { runs, node: nodeVersion(options), ferry: msSpread(ferry), nodeNoop: msSpread(noop), nodeRegister: msSpread(floor) };
+  return { ...result, ratio: ratio(result.ferry, result.nodeNoop), ratioToFloor: ratio(result.ferry, result.nodeRegister) };
 }
 
 /**
@@ -92,9 +89,9 @@ export async function measureColdStart(options = {}) {
     mode,
     runs,
     node: nodeVersion(options),
-    firstResponse: spread(firstResponse),
-    initDone: spread(initDone),
-    ...(mode === 'extension' ? { registered: spread(registered) } : {}),
+    firstResponse: msSpread(firstResponse),
+    initDone: msSpread(initDone),
+    ...(mode === 'extension' ? { registered: msSpread(registered) } : {}),
   };
 }
 
@@ -132,7 +129,7 @@ async function coldStartOnce(options, mode, rss = undefined) {
     let rssAfterInit;
     if (rss) {
       await delay(rss.holdInvocationMs);
-      rssAfterInit = readRssKiB(ferry.child.pid);
+      rssAfterInit = memoryKiB(ferry.child.pid)?.rss;
       lambda.queueInvocation();
     }
     const response = await lambda.wait('response', ferry);
@@ -141,7 +138,7 @@ async function coldStartOnce(options, mode, rss = undefined) {
     let rssAfterInvoke;
     if (rss) {
       await delay(rss.rssAfterMs);
-      rssAfterInvoke = readRssKiB(ferry.child.pid);
+      rssAfterInvoke = memoryKiB(ferry.child.pid)?.rss;
     }
     return { firstResponse, initDone, registered, rssAfterInit, rssAfterInvoke };
   } finally {
@@ -196,135 +193,6 @@ async function timeToRegister(command, env) {
   }
 }
 
-// ---- the Lambda side ----
-
-const EVENT = JSON.stringify({
-  version: '2.0',
-  routeKey: '$default',
-  rawPath: '/',
-  rawQueryString: '',
-  headers: { host: 'abc123.lambda-url.us-east-1.on.aws', 'x-forwarded-proto': 'https', 'x-forwarded-port': '443' },
-  requestContext: {
-    accountId: '123456789012',
-    apiId: 'abc123',
-    domainName: 'abc123.lambda-url.us-east-1.on.aws',
-    domainPrefix: 'abc123',
-    http: { method: 'GET', path: '/', protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'ferry-measure-startup' },
-    requestId: 'measure',
-    routeKey: '$default',
-    stage: '$default',
-    time: '01/Jan/2026:00:00:00 +0000',
-    timeEpoch: 1767225600000,
-  },
-  isBase64Encoded: false,
-});
-
-/** Just enough of the Runtime and Extensions APIs for one cold start, with arrival timestamps. */
-async function startLambdaStub() {
-  const seen = new Map(); // name → value, first occurrence only
-  const waiters = new Map(); // name → [resolve]
-  const held = new Set();
-  let failure; // an /init/error: every wait fails with it
-  let queued = false;
-  let waitingNext;
-  const record = (name, value) => {
-    if (seen.has(name)) return;
-    seen.set(name, value);
-    for (const resolve of waiters.get(name) ?? []) resolve(value);
-    waiters.delete(name);
-  };
-  const deliver = (res) => {
-    const requestId = randomUUID();
-    res.writeHead(200, {
-      'content-type': 'application/json',
-      'lambda-runtime-aws-request-id': requestId,
-      'lambda-runtime-deadline-ms': String(Date.now() + 30_000),
-      'lambda-runtime-invoked-function-arn': 'arn:aws:lambda:us-east-1:123456789012:function:measure',
-      'lambda-runtime-trace-id': 'Root=1-00000000-000000000000000000000000;Parent=0000000000000000;Sampled=0',
-    });
-    res.end(EVENT);
-  };
-  const server = http.createServer((req, res) => {
-    const at = performance.now();
-    const url = req.url ?? '';
-    if (req.method === 'POST' && url === '/2020-01-01/extension/register') {
-      req.resume();
-      res.writeHead(200, { 'content-type': 'application/json', 'lambda-extension-identifier': randomUUID() });
-      res.end(JSON.stringify({ functionName: 'measure', functionVersion: '$LATEST', handler: 'run.sh' }));
-      return record('registered', at);
-    }
-    if (url === '/2020-01-01/extension/event/next' || url === '/2018-06-01/runtime/invocation/next') {
-      held.add(res);
-      res.on('close', () => held.delete(res));
-      if (url.startsWith('/2018')) {
-        record('init-done', at);
-        if (queued) {
-          queued = false;
-          deliver(res);
-        } else waitingNext = res;
-      }
-      return;
-    }
-    const chunks = [];
-    req.on('data', (chunk) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      res.writeHead(202, { 'content-type': 'application/json' });
-      res.end('{"status":"OK"}');
-      if (url.endsWith('/response')) {
-        let status = 0;
-        try {
-          status = JSON.parse(body).statusCode ?? 0;
-        } catch {
-          // A non-JSON answer is reported through status 0 and the body.
-        }
-        record('response', { at, status, body });
-      } else if (url.endsWith('/init/error')) {
-        failure = new Error(`Ferry reported an Init error: ${body.slice(0, 500)}`);
-        for (const list of waiters.values()) for (const settle of list) settle(undefined);
-      } else if (url.endsWith('/error')) {
-        record('response', { at, status: -1, body });
-      }
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address();
-  return {
-    address: `127.0.0.1:${port}`,
-    queueInvocation() {
-      if (waitingNext) {
-        const res = waitingNext;
-        waitingNext = undefined;
-        deliver(res);
-      } else queued = true;
-    },
-    /** The first `name` event; fails early when `process` exits first or nothing happens in time. */
-    wait(name, process) {
-      if (seen.has(name)) return Promise.resolve(seen.get(name));
-      if (failure) return Promise.reject(failure);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${name} within ${RUN_TIMEOUT_MS} ms. Ferry's stderr:\n${process.stderr}`)), RUN_TIMEOUT_MS);
-        const done = (value) => {
-          clearTimeout(timer);
-          if (failure) reject(failure);
-          else resolve(value);
-        };
-        waiters.set(name, [...(waiters.get(name) ?? []), done]);
-        process.exited.then(() => {
-          clearTimeout(timer);
-          if (!seen.has(name)) reject(new Error(`the process exited (code ${process.child.exitCode}) before ${name}. Its stderr:\n${process.stderr}`));
-        });
-      });
-    },
-    async close() {
-      for (const res of held) res.destroy();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
-
 // ---- helpers ----
 
 function baseEnv(options) {
@@ -343,25 +211,6 @@ function nodeVersion(options) {
   return versions.get(bin);
 }
 
-function readRssKiB(pid) {
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined; // not Linux, or the process is gone
-  }
-}
-
-/** A TCP port that was free on 127.0.0.1 a moment ago. */
-export async function freePort() {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 let cachedPort;
 /** Registration runs never reach the app: one unused port is enough for all of them. */
 async function freePortCached() {
@@ -369,28 +218,12 @@ async function freePortCached() {
   return cachedPort;
 }
 
-function delay(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** A stats.mjs spread of milliseconds (two decimals) with its nearest-rank p90. */
+export function msSpread(samples) {
+  return { ...spread(samples, 'ms', 2), p90: Number(percentile(samples, 90).toFixed(2)) };
 }
 
-function round(value, digits) {
-  return Number(value.toFixed(digits));
-}
-
-/** Median and p90 by nearest rank. */
-export function spread(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = (q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-  return {
-    medianMs: round(rank(0.5), 2),
-    p90Ms: round(rank(0.9), 2),
-    minMs: round(sorted[0], 2),
-    maxMs: round(sorted[sorted.length - 1], 2),
-    samplesMs: sorted.map((s) => round(s, 2)),
-  };
-}
-
-// `node layer/measure-startup.mjs [runs]`: print the figures as JSON.
+// `node test/bench/lib/startup-measure.mjs [runs]`: print the figures as JSON.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const runs = Number(process.argv[2] ?? 20);
   const out = {
@@ -401,5 +234,5 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     },
     idleRss: { extension: await measureIdleRss({ mode: 'extension' }), runtime: await measureIdleRss({ mode: 'runtime' }) },
   };
-  console.log(JSON.stringify(out, (key, value) => (key === 'samplesMs' ? undefined : value), 2));
+  console.log(JSON.stringify(out, (key, value) => (key === 'samples' ? undefined : value), 2));
 }

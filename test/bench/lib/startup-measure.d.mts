@@ -1,10 +1,9 @@
-/** Types for measure-startup.mjs: start-up figures of the built adapter. */
-export interface Spread {
-  medianMs: number;
-  p90Ms: number;
-  minMs: number;
-  maxMs: number;
-  samplesMs: number[];
+/** Types for startup-measure.mjs: start-up figures of the built adapter. */
+import type { Spread as StatsSpread } from './core.mjs';
+
+/** A stats.mjs spread in ms (two decimals), with its nearest-rank p90. */
+export interface Spread extends StatsSpread {
+  p90: number;
 }
 
 export interface CommonOptions {
@@ -26,9 +25,9 @@ export interface RegistrationResult {
   nodeNoop: Spread;
   /** spawn → /extension/register from a bare node:http script: the floor for a Node extension */
   nodeRegister: Spread;
-  /** ferry.medianMs / nodeNoop.medianMs */
+  /** ferry.median / nodeNoop.median */
   ratio: number;
-  /** ferry.medianMs / nodeRegister.medianMs */
+  /** ferry.median / nodeRegister.median */
   ratioToFloor: number;
 }
 
@@ -62,4 +61,4 @@ export const DEFAULT_APP: string[];
 export function measureRegistration(options?: CommonOptions): Promise<RegistrationResult>;
 export function measureColdStart(options?: ColdStartOptions): Promise<ColdStartResult>;
 export function measureIdleRss(options?: ColdStartOptions & { settleMs?: number }): Promise<IdleRssResult>;
-export function spread(samples: number[]): Spread;
+export function msSpread(samples: number[]): Spread;
