@@ -4,7 +4,7 @@
  * Why: libuv reads a TCP socket 64 KiB at a time, so relaying a 190 MiB response took about
  * 3,000 reads, each one a system call, an ACK that wakes the app, and one trip through undici's
  * parser, the body stream and the upload. With 1 MiB reads a fast app's bytes arrive in a few
- * hundred pieces (README, streaming section, for the measured effect). `net.Socket`'s `onread`
+ * hundred pieces (ARCHITECTURE.md, the data path, for the measured effect). `net.Socket`'s `onread`
  * option gives the bigger reads but hands them to a callback instead of the stream undici reads,
  * so this Duplex stands between: each read is copied out of the shared read buffer into one
  * Buffer of exactly its size and pushed; everything else is passed through to the socket.

@@ -8,8 +8,8 @@
 //                                      concurrency profile); writes nothing but the cache file
 //   npm run bench -- --retry-ric       try to build aws-lambda-ric again after a failed attempt
 //
-// A full run writes test/bench/results.json, test/bench/results.svg and the README section between
-// <!-- bench:start --> and <!-- bench:end -->. Every contender process runs on Node 22 from the
+// A full run writes test/bench/results.json, test/bench/results.svg and the section of
+// test/bench/README.md between <!-- bench:start --> and <!-- bench:end -->. Every contender process runs on Node 22 from the
 // cache; this driver (which hosts the emulator and the direct client) re-runs itself on it too.
 // Load goes only to 127.0.0.1 and every loop is bounded in count and time.
 import { spawnSync } from 'node:child_process';
@@ -61,11 +61,11 @@ console.log(`\n${markdown}`);
 if (quick || only) {
   const file = path.join(tools.cacheDir, 'results.quick.json');
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
-  log(`\n(${quick ? '--quick' : '--only'}: results in ${path.relative(root, file)}; results.json, results.svg and the README are left as they were)`);
+  log(`\n(${quick ? '--quick' : '--only'}: results in ${path.relative(root, file)}; results.json, results.svg and test/bench/README.md are left as they were)`);
 } else {
   writeFileSync(path.join(here, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   writeFileSync(path.join(here, 'results.svg'), renderSvg(results));
-  const readme = path.join(root, 'README.md');
+  const readme = path.join(here, 'README.md');
   writeFileSync(readme, updateReadme(readFileSync(readme, 'utf8'), markdown));
-  log(`\nwrote test/bench/results.json, test/bench/results.svg and the README benchmark section (${results.totalSeconds} s)`);
+  log(`\nwrote test/bench/results.json, test/bench/results.svg and the test/bench/README.md benchmark section (${results.totalSeconds} s)`);
 }

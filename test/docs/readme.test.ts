@@ -1,7 +1,9 @@
-/** The README's tables are part of the interface: they must list exactly what the code has. */
+/** The READMEs' tables are part of the interface: they must list exactly what the code has. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { USAGE } from '../../adapter/cli/usage.ts';
 import { ERROR_TYPES } from '../../adapter/errors.ts';
+import { updateReadme } from '../bench/lib/report.mjs';
 import { ROOT } from '../helpers/ferry.ts';
 
 const readme = readFileSync(`${ROOT}/README.md`, 'utf8');
@@ -18,5 +20,25 @@ describe('README', () => {
   it('lists every error type in the catalogue, and no other', () => {
     const documented = names(section('errors'), /^\| `(Ferry\.[A-Za-z]+)`/gm);
     expect(documented).toEqual(new Set(Object.values(ERROR_TYPES)));
+  });
+});
+
+describe('adapter/local/README.md', () => {
+  it('documents every `ferry local` option the usage text has, and no other', () => {
+    const localReadme = readFileSync(`${ROOT}/adapter/local/README.md`, 'utf8');
+    const table = localReadme.split('## The command line')[1]!.split('\n## ')[0]!;
+    const documented = names(table, /^\| `(?:-\w, )?(--[a-z-]+)/gm);
+    const usage = names(USAGE, /^\s+(?:-\w, )?(--[a-z-]+)/gm);
+    usage.delete('--help');
+    expect(documented.size).toBeGreaterThan(5);
+    expect(documented).toEqual(usage);
+  });
+});
+
+describe('test/bench/README.md', () => {
+  it('holds the section `npm run bench` rewrites, and README.md does not', () => {
+    const benchReadme = readFileSync(`${ROOT}/test/bench/README.md`, 'utf8');
+    expect(updateReadme(benchReadme, 'NEW FIGURES')).toContain('<!-- bench:start -->\nNEW FIGURES\n<!-- bench:end -->');
+    expect(readme).not.toContain('<!-- bench:start -->');
   });
 });

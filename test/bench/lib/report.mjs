@@ -1,4 +1,4 @@
-// Turns one results object into the README section (Markdown tables) and a hand-written SVG chart.
+// Turns one results object into test/bench/README.md's section (Markdown tables) and a hand-written SVG chart.
 
 const nf = (v, digits = 0) => (Number.isFinite(v) ? v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a');
 
@@ -31,7 +31,7 @@ export function renderMarkdown(r) {
       `Figures are the median of the rounds with [min–max]; every ratio is to a baseline measured in the same run. ` +
       `In-process: ${r.inProcessRuntime}${m.packages?.['aws-lambda-ric'] ? ` ${m.packages['aws-lambda-ric']}` : ''} with @fastify/aws-lambda ${m.packages?.['@fastify/aws-lambda'] ?? '?'}; fastify ${m.packages?.fastify ?? '?'}, undici ${m.packages?.undici ?? '?'}._`,
     '',
-    '![Benchmark chart: warm p50 latency, cold start, streaming throughput and Managed Instances throughput per contender](test/bench/results.svg)',
+    '![Benchmark chart: warm p50 latency, cold start, streaming throughput and Managed Instances throughput per contender](results.svg)',
     '',
   );
 
@@ -172,7 +172,7 @@ export function updateReadme(readme, markdown) {
   const end = '<!-- bench:end -->';
   const a = readme.indexOf(start);
   const b = readme.indexOf(end);
-  if (a < 0 || b < a) throw new Error('README.md has no <!-- bench:start --> … <!-- bench:end --> section');
+  if (a < 0 || b < a) throw new Error('test/bench/README.md has no <!-- bench:start --> … <!-- bench:end --> section');
   return `${readme.slice(0, a + start.length)}\n${markdown}\n${readme.slice(b)}`;
 }
 
