@@ -112,7 +112,7 @@ export class Reader {
     const found = this.find(name, 'choice');
     if (!found) return fallback;
     const match = allowed.find((a) => a.toLowerCase() === found.value.toLowerCase());
-    return match ?? this.reject(found, `one of ${allowed.join(', ')} (in any case)`, fallback);
+    return match ?? this.reject(found, `one of ${allowed.join(', ')}`, fallback);
   }
 
   /** A request target: a path starting with '/', optionally with a query (`/health?deep=1`). */

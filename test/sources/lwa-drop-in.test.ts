@@ -31,7 +31,7 @@ describe('enumerated values, in any case', () => {
     const ferry = await start({ env: { AWS_LWA_INVOKE_MODE: 'stream' }, waitForInit: false });
     const error = await initOutcome(ferry);
     expect(error?.errorType).toBe('Ferry.ConfigError');
-    expect(error?.body.errorMessage).toContain("AWS_LWA_INVOKE_MODE must be one of buffered, response_stream (in any case); got 'stream'");
+    expect(error?.body.errorMessage).toContain("AWS_LWA_INVOKE_MODE must be one of buffered, response_stream; got 'stream'");
   });
 });
 
