@@ -2,19 +2,20 @@
  * Configuration: a pure function of an explicit environment object.
  * Every problem is collected and reported together; the result is frozen.
  * Names follow the Rust Lambda Web Adapter (AWS_LWA_*) where it has the option; Ferry's own use FERRY_.
+ * The names, defaults and meanings are tabled in config/settings.ts; the validation is config/reader.ts.
  */
 import { FerryError } from './errors.ts';
+import { Reader, parseStatusRanges, statusIn, type Env, type StatusRanges } from './config/reader.ts';
+import { MIN_UNHEALTHY_STATUS, UNSUPPORTED_LWA_SETTINGS } from './config/settings.ts';
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export { parseStatusRanges, statusIn, type Env, type StatusRanges };
+export { SETTINGS, LAMBDA_VARIABLES, UNSUPPORTED_LWA_SETTINGS, MIN_UNHEALTHY_STATUS, settingsTableRows } from './config/settings.ts';
 
 export type InvokeMode = 'buffered' | 'response_stream';
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
 
-/** Inclusive status ranges, e.g. `200-399,404` → [[200,399],[404,404]]. */
-export type StatusRanges = ReadonlyArray<readonly [number, number]>;
-
 export interface Config {
-  /** AWS_LAMBDA_RUNTIME_API: `host:port` of the Runtime API. Required. */
+  /** Where the Runtime API calls go: AWS_LWA_LAMBDA_RUNTIME_API_PROXY, else AWS_LAMBDA_RUNTIME_API (required). */
   runtimeApi: string;
   /** AWS_LWA_PORT, then PORT; default 8080. The app's port. */
   port: number;
@@ -42,11 +43,13 @@ export interface Config {
   errorStatusCodes: StatusRanges;
   /** AWS_LWA_ENABLE_COMPRESSION; default false. gzip/br buffered responses per Accept-Encoding. */
   compression: boolean;
+  /** AWS_LWA_POOL_IDLE_TIMEOUT_SECONDS, in ms; default 4000. An app connection idle longer is not reused; 0 = never reused. */
+  poolIdleTimeoutMs: number;
   /** FERRY_DEADLINE_MARGIN_MS; default 500. Ferry answers this long before the Lambda deadline. */
   deadlineMarginMs: number;
   /** FERRY_READINESS_PROBE_TIMEOUT_MS; default 1000. Each readiness probe's own time limit. */
   probeTimeoutMs: number;
-  /** FERRY_INIT_READINESS_TIMEOUT_MS; default 9800 (125000 for provisioned concurrency and SnapStart). How long Init waits for the app. */
+  /** FERRY_INIT_READINESS_TIMEOUT_MS; default 9800 (125000 for provisioned concurrency, SnapStart, Managed Instances). How long Init waits for the app. */
   initReadinessTimeoutMs: number;
   /** FERRY_INCLUDE_STAGE; default false. REST API only: keep `/{stage}` at the front of the path. */
   includeStage: boolean;
@@ -60,6 +63,8 @@ export interface Config {
   functionName: string;
   functionVersion: string;
   functionMemoryMb: number;
+  /** What the operator should fix but Ferry could honour (deprecated names, ignored LWA settings): one WARN line each. */
+  warnings: readonly string[];
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
@@ -67,162 +72,84 @@ const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERRO
 /** Read and validate the configuration. Throws one FerryError (code FERRY_CONFIG) listing every problem. */
 export function loadConfig(env: Env): Readonly<Config> {
   const problems: string[] = [];
-  const read = new Reader(env, problems);
+  const warnings: string[] = [];
+  const read = new Reader(env, problems, warnings);
 
-  const runtimeApi = env.AWS_LAMBDA_RUNTIME_API?.trim();
-  if (!runtimeApi) problems.push('AWS_LAMBDA_RUNTIME_API is not set: Ferry must be started by Lambda (or `ferry local`)');
-  else if (!/^[^\s/:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(runtimeApi))
-    problems.push(`AWS_LAMBDA_RUNTIME_API must be host:port; got '${runtimeApi}'`);
+  const lambdaRuntimeApi = read.hostPort('AWS_LAMBDA_RUNTIME_API');
+  if (read.raw('AWS_LAMBDA_RUNTIME_API') === undefined) read.problem('AWS_LAMBDA_RUNTIME_API is not set: Ferry must be started by Lambda (or `ferry local`)');
+  // Extension registration (main.ts, before this runs) always uses AWS_LAMBDA_RUNTIME_API, as LWA 1.0.1 does.
+  const runtimeApi = read.hostPort('AWS_LWA_LAMBDA_RUNTIME_API_PROXY') ?? lambdaRuntimeApi;
 
-  const port = env.AWS_LWA_PORT !== undefined ? read.port('AWS_LWA_PORT', 8080) : read.port('PORT', 8080);
+  const port = read.port('AWS_LWA_PORT', 8080);
   const config: Config = {
     runtimeApi: runtimeApi ?? '',
     port,
-    host: read.string('AWS_LWA_HOST', '127.0.0.1'),
+    host: read.host('AWS_LWA_HOST', '127.0.0.1'),
     readinessPort: read.port('AWS_LWA_READINESS_CHECK_PORT', port),
     readinessPath: read.path('AWS_LWA_READINESS_CHECK_PATH', '/'),
-    readinessProtocol: read.oneOf('AWS_LWA_READINESS_CHECK_PROTOCOL', ['http', 'tcp'] as const, 'http'),
-    healthyStatus: read.statusRanges('AWS_LWA_READINESS_CHECK_HEALTHY_STATUS', '100-499'),
+    readinessProtocol: read.choice('AWS_LWA_READINESS_CHECK_PROTOCOL', ['http', 'tcp'] as const, 'http'),
+    healthyStatus: healthyStatus(read),
     asyncInit: read.boolean('AWS_LWA_ASYNC_INIT', false),
-    invokeMode: read.oneOf('AWS_LWA_INVOKE_MODE', ['buffered', 'response_stream'] as const, 'buffered'),
-    removeBasePath: read.optionalPath('AWS_LWA_REMOVE_BASE_PATH'),
-    authorizationSource: read.optionalHeaderName('AWS_LWA_AUTHORIZATION_SOURCE'),
+    invokeMode: read.choice('AWS_LWA_INVOKE_MODE', ['buffered', 'response_stream'] as const, 'buffered'),
+    removeBasePath: read.basePath('AWS_LWA_REMOVE_BASE_PATH'),
+    authorizationSource: read.headerName('AWS_LWA_AUTHORIZATION_SOURCE'),
     passThroughPath: read.path('AWS_LWA_PASS_THROUGH_PATH', '/events'),
     errorStatusCodes: read.statusRanges('AWS_LWA_ERROR_STATUS_CODES', ''),
     compression: read.boolean('AWS_LWA_ENABLE_COMPRESSION', false),
+    poolIdleTimeoutMs: read.seconds('AWS_LWA_POOL_IDLE_TIMEOUT_SECONDS', 4_000, 3_600),
     deadlineMarginMs: read.integer('FERRY_DEADLINE_MARGIN_MS', 500, 0, 60_000),
     probeTimeoutMs: read.integer('FERRY_READINESS_PROBE_TIMEOUT_MS', 1000, 1, 60_000),
-    initReadinessTimeoutMs: read.integer('FERRY_INIT_READINESS_TIMEOUT_MS', defaultInitBudget(env.AWS_LAMBDA_INITIALIZATION_TYPE), 1, 900_000),
+    initReadinessTimeoutMs: read.integer('FERRY_INIT_READINESS_TIMEOUT_MS', defaultInitBudget(read.text('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand')), 1, 900_000),
     includeStage: read.boolean('FERRY_INCLUDE_STAGE', false),
     maxConcurrency: read.integer('AWS_LAMBDA_MAX_CONCURRENCY', 1, 1, 1024),
-    logFormat: read.oneOf('AWS_LAMBDA_LOG_FORMAT', ['JSON', 'Text'] as const, 'Text', true) === 'JSON' ? 'json' : 'text',
-    logLevel: read.oneOf('AWS_LAMBDA_LOG_LEVEL', LOG_LEVELS, 'INFO', true),
-    functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? '',
-    functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION ?? '$LATEST',
+    logFormat: read.choice('AWS_LAMBDA_LOG_FORMAT', ['JSON', 'Text'] as const, 'Text') === 'JSON' ? 'json' : 'text',
+    logLevel: read.choice('AWS_LAMBDA_LOG_LEVEL', LOG_LEVELS, 'INFO'),
+    functionName: read.text('AWS_LAMBDA_FUNCTION_NAME', ''),
+    functionVersion: read.text('AWS_LAMBDA_FUNCTION_VERSION', '$LATEST'),
     functionMemoryMb: read.integer('AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 0, 0, 1_000_000),
+    warnings,
   };
+  for (const { name, why } of UNSUPPORTED_LWA_SETTINGS) {
+    if (read.raw(name) !== undefined) read.warn(`${name} is a Lambda Web Adapter setting Ferry does not implement, so it is ignored: ${why}`);
+  }
 
   if (problems.length > 0) {
     const list = problems.map((p) => `  - ${p}`).join('\n');
     throw new FerryError('FERRY_CONFIG', `Invalid Ferry configuration:\n${list}`);
   }
+  Object.freeze(warnings);
   return Object.freeze(config);
 }
 
 /**
- * Lambda's on-demand Init limit is 10 s: Ferry leaves itself 200 ms to report a failure.
- * Provisioned concurrency and SnapStart allow up to 130 s of Init.
+ * AWS_LWA_READINESS_CHECK_HEALTHY_STATUS, or LWA 0.9.x's AWS_LWA_READINESS_CHECK_MIN_UNHEALTHY_STATUS
+ * (statuses below it are healthy: 400 means 100-399), which LWA 1.0 removed without a warning.
  */
-function defaultInitBudget(initializationType: string | undefined): number {
-  return initializationType === 'provisioned-concurrency' || initializationType === 'snap-start' ? 125_000 : 9_800;
+function healthyStatus(read: Reader): StatusRanges {
+  const minUnhealthy = read.raw(MIN_UNHEALTHY_STATUS);
+  const healthy = read.statusRanges('AWS_LWA_READINESS_CHECK_HEALTHY_STATUS', '100-499');
+  if (minUnhealthy === undefined) return healthy;
+  if (read.raw('AWS_LWA_READINESS_CHECK_HEALTHY_STATUS') !== undefined) {
+    read.warn(`${MIN_UNHEALTHY_STATUS} is deprecated (removed in Lambda Web Adapter 1.0) and ignored because AWS_LWA_READINESS_CHECK_HEALTHY_STATUS is set; remove it`);
+    return healthy;
+  }
+  if (!/^\d+$/.test(minUnhealthy) || Number(minUnhealthy) < 101 || Number(minUnhealthy) > 600) {
+    read.problem(`${MIN_UNHEALTHY_STATUS} must be an integer 101-600 (statuses below it are healthy); got '${minUnhealthy}'`);
+    return healthy;
+  }
+  const range = `100-${Number(minUnhealthy) - 1}`;
+  read.warn(`${MIN_UNHEALTHY_STATUS} is deprecated (removed in Lambda Web Adapter 1.0): read as AWS_LWA_READINESS_CHECK_HEALTHY_STATUS=${range}; set that instead`);
+  return parseStatusRanges(range);
 }
 
-/** Parse `200-399,404` into inclusive ranges; throws a message on bad input. */
-export function parseStatusRanges(text: string): StatusRanges {
-  const ranges: Array<readonly [number, number]> = [];
-  for (const part of text.split(',').map((p) => p.trim())) {
-    if (part === '') continue;
-    const match = /^(\d{3})(?:\s*-\s*(\d{3}))?$/.exec(part);
-    const low = match ? Number(match[1]) : NaN;
-    const high = match?.[2] !== undefined ? Number(match[2]) : low;
-    if (!match || low < 100 || high > 599 || low > high) throw new Error(`'${part}' is not a status code (100-599) or range like 200-399`);
-    ranges.push([low, high]);
-  }
-  return ranges;
-}
-
-export function statusIn(status: number, ranges: StatusRanges): boolean {
-  return ranges.some(([low, high]) => status >= low && status <= high);
-}
-
-/** Typed readers that record a problem and return the default, so all problems are found in one pass. */
-class Reader {
-  constructor(
-    private readonly env: Env,
-    private readonly problems: string[],
-  ) {}
-
-  private raw(name: string): string | undefined {
-    const value = this.env[name];
-    return value === undefined || value.trim() === '' ? undefined : value.trim();
-  }
-
-  string(name: string, fallback: string): string {
-    return this.raw(name) ?? fallback;
-  }
-
-  integer(name: string, fallback: number, min: number, max: number): number {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-      this.problems.push(`${name} must be an integer ${min}-${max}; got '${value}'`);
-      return fallback;
-    }
-    return Number(value);
-  }
-
-  port(name: string, fallback: number): number {
-    return this.integer(name, fallback, 1, 65535);
-  }
-
-  boolean(name: string, fallback: boolean): boolean {
-    const value = this.raw(name)?.toLowerCase();
-    if (value === undefined) return fallback;
-    if (value === 'true' || value === '1' || value === 'yes') return true;
-    if (value === 'false' || value === '0' || value === 'no') return false;
-    this.problems.push(`${name} must be true or false; got '${this.raw(name)}'`);
-    return fallback;
-  }
-
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T, ignoreCase = false): T {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    const found = allowed.find((a) => (ignoreCase ? a.toLowerCase() === value.toLowerCase() : a === value));
-    if (found === undefined) {
-      this.problems.push(`${name} must be one of ${allowed.join(', ')}; got '${value}'`);
-      return fallback;
-    }
-    return found;
-  }
-
-  /** A request target: a path starting with '/', optionally with a query (`/health?deep=1`). */
-  path(name: string, fallback: string): string {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    if (!value.startsWith('/') || /[\s#]/.test(value)) {
-      this.problems.push(`${name} must be a path starting with '/' (no spaces or '#'); got '${value}'`);
-      return fallback;
-    }
-    return value;
-  }
-
-  /** A bare path prefix (no query). */
-  optionalPath(name: string): string | undefined {
-    const value = this.raw(name);
-    if (value === undefined) return undefined;
-    if (!value.startsWith('/') || /[\s?#]/.test(value)) {
-      this.problems.push(`${name} must be a path starting with '/' (no spaces, '?' or '#'); got '${value}'`);
-      return undefined;
-    }
-    return value;
-  }
-
-  optionalHeaderName(name: string): string | undefined {
-    const value = this.raw(name);
-    if (value === undefined) return undefined;
-    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value)) {
-      this.problems.push(`${name} must be an HTTP header name; got '${value}'`);
-      return undefined;
-    }
-    return value.toLowerCase();
-  }
-
-  statusRanges(name: string, fallback: string): StatusRanges {
-    try {
-      return parseStatusRanges(this.raw(name) ?? fallback);
-    } catch (error) {
-      this.problems.push(`${name} must be a list of status codes and ranges like 200-399,404: ${(error as Error).message}`);
-      return parseStatusRanges(fallback);
-    }
-  }
+/**
+ * Lambda's on-demand Init limit is 10 s: Ferry leaves itself 200 ms to report a failure.
+ * Provisioned concurrency and SnapStart allow up to 130 s of Init. On Managed Instances Init may
+ * last max(130 s, the function timeout); Ferry cannot see the function timeout, so it takes the
+ * 130 s it is sure of, less the same 5 s to report (raise FERRY_INIT_READINESS_TIMEOUT_MS, up to
+ * 900000, for a longer function timeout).
+ */
+export function defaultInitBudget(initializationType: string): number {
+  const long = ['provisioned-concurrency', 'snap-start', 'lambda-managed-instances'];
+  return long.includes(initializationType) ? 125_000 : 9_800;
 }

@@ -65,6 +65,10 @@ async function answer(invocation: Invocation, deps: HandlerDeps, signal: AbortSi
   const deadlineAt = invocation.deadlineMs - config.deadlineMarginMs;
   const detected = detectEvent(event);
 
+  if (detected.kind === 'stream-completion') {
+    log.debug('acknowledged an API Gateway stream completion invocation without forwarding it', { request_id: invocation.requestId, status: detected.status });
+    return report(await runtime.postResponse(invocation, ''), invocation, log);
+  }
   if (detected.kind === 'pass-through') {
     const request: AppRequest = { method: 'POST', target: config.passThroughPath, headers: { 'content-type': 'application/json' }, body: invocation.event };
     return passThrough(addContextHeaders(request, undefined, invocation, config), invocation, signal, deps, fail);
@@ -134,9 +138,8 @@ async function writeBuffered(
   }
 
   if (statusIn(response.statusCode, config.errorStatusCodes) && response.headers['x-ferry-error'] === undefined) {
-    const message = response.body.subarray(0, ERROR_BODY_LIMIT).toString('utf8');
     log.error('the app answered with an error status', { request_id: invocation.requestId, status: response.statusCode });
-    const doc = { ...errorDocument(ERROR_TYPES.FERRY_APP_ERROR_STATUS, message), statusCode: response.statusCode };
+    const doc = { ...errorDocument(ERROR_TYPES.FERRY_APP_ERROR_STATUS, appStatusMessage(response.statusCode, response.body)), statusCode: response.statusCode };
     return report(await runtime.postError(invocation, ERROR_TYPES.FERRY_APP_ERROR_STATUS, doc), invocation, log);
   }
   if (config.compression) response = compressResponse(response, joined(request.headers['accept-encoding']));
@@ -185,11 +188,19 @@ async function passThrough(
     return fail('FERRY_APP_CONNECTION', `The app did not answer the event at ${deps.config.passThroughPath}: ${describeError(error)}`);
   }
   if (status < 200 || status > 299) {
-    return fail('FERRY_PASS_THROUGH_FAILED', body.subarray(0, ERROR_BODY_LIMIT).toString('utf8') || `The app answered the event with HTTP ${status}`, { statusCode: status });
+    return fail('FERRY_PASS_THROUGH_FAILED', appStatusMessage(status, body), { statusCode: status });
   }
   // A JSON body is the result as it is (SQS batchItemFailures); anything else is returned as a string.
   const payload = body.length === 0 ? 'null' : isJson(body) ? body : JSON.stringify(body.toString('utf8'));
   report(await deps.runtime.postResponse(invocation, payload), invocation, deps.log);
+}
+
+/**
+ * The `errorMessage` of an invocation error made from an app's answer, in Lambda Web Adapter's
+ * shape `{"statusCode":503,"body":"<the body as a JSON string>"}`, which Step Functions users parse.
+ */
+function appStatusMessage(statusCode: number, body: Buffer): string {
+  return JSON.stringify({ statusCode, body: body.subarray(0, ERROR_BODY_LIMIT).toString('utf8') });
 }
 
 function isJson(body: Buffer): boolean {

@@ -45,6 +45,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     return initFailed(createRuntimeApi(env.AWS_LAMBDA_RUNTIME_API ?? ''), bootLog, error, app);
   }
   const log = createLogger({ format: config.logFormat, level: config.logLevel });
+  for (const warning of config.warnings) log.warn(warning);
   const runtime = createRuntimeApi(config.runtimeApi, {
     onRejected: (what, status, body) => log.warn('the Runtime API refused a call', { call: what, status, body }),
   });
@@ -76,7 +77,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     init_ms: initMs,
   });
 
-  const appClient = createAppClient(config.host, config.port);
+  const appClient = createAppClient(config.host, config.port, { idleTimeoutMs: config.poolIdleTimeoutMs });
   let unreachable = false;
   let coldStartLogged = false;
   const deps = {

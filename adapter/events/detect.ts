@@ -10,8 +10,11 @@ import { httpApiV1Codec, isHttpApiPayloadV1, restApiV1Codec } from './rest-v1/in
 import { field, isObject, type JsonObject } from './shared/fields.ts';
 import type { EventCodec } from './types.ts';
 
-/** What `detectEvent` found: an HTTP event and its codec, or an event for the pass-through path. */
-export type Detection = { kind: 'http'; codec: EventCodec } | { kind: 'pass-through' };
+/**
+ * What `detectEvent` found: an HTTP event and its codec, an event for the pass-through path, or
+ * API Gateway's "completion" invocation that follows a streamed response (acknowledged, never forwarded).
+ */
+export type Detection = { kind: 'http'; codec: EventCodec } | { kind: 'pass-through' } | { kind: 'stream-completion'; status: string };
 
 export interface DetectionRule {
   readonly name: string;
@@ -93,5 +96,12 @@ export function detectEvent(event: unknown): Detection {
     const codec = rule.codec(event);
     return codec === null ? { kind: 'pass-through' } : { kind: 'http', codec };
   }
+  // API Gateway REST APIs in streaming mode are reported to send, after each streamed response,
+  // `{"invokeCompletionStatus":"Success","requestId":"…"}` (or a failure status). AWS does not
+  // document it; forwarded, it would reach the app's pass-through path and, on the usual 404,
+  // raise an Error metric on every streamed response. Checked after every HTTP rule, so an HTTP
+  // event that happens to carry the field is still an HTTP event.
+  const completion = field(event, 'invokeCompletionStatus');
+  if (typeof completion === 'string') return { kind: 'stream-completion', status: completion };
   return { kind: 'pass-through' };
 }

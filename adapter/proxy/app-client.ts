@@ -12,8 +12,11 @@ import type { Readable } from 'node:stream';
 import type { AppRequest, HeaderMap } from '../events/index.ts';
 import { wideReadConnector } from './wide-read-socket.ts';
 
-/** Idle sockets older than this may have been closed by the app (Node's default keep-alive is 5 s). */
-const STALE_AFTER_MS = 4_000;
+/**
+ * Idle sockets older than this may have been closed by the app (Node's default keep-alive is 5 s).
+ * AWS_LWA_POOL_IDLE_TIMEOUT_SECONDS overrides it, as in Lambda Web Adapter (whose default is also 4 s).
+ */
+const DEFAULT_IDLE_TIMEOUT_MS = 4_000;
 /** Connection-level failures that mean "this socket was already dead", safe to retry once. */
 const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
@@ -30,15 +33,24 @@ export interface AppClient {
   close(): Promise<void>;
 }
 
-export function createAppClient(host: string, port: number): AppClient {
+export interface AppClientOptions {
+  /** An idle connection is not reused after this long; 0 = a new connection for every request. */
+  idleTimeoutMs?: number;
+}
+
+export function createAppClient(host: string, port: number, options: AppClientOptions = {}): AppClient {
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const newPool = () => new Pool(origin, { pipelining: 1, headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: STALE_AFTER_MS, connect: wideReadConnector });
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  // undici refuses keepAliveTimeout 0; "never reuse" is `reset` (Connection: close) on each request instead.
+  const neverReuse = idleTimeoutMs === 0;
+  const newPool = () =>
+    new Pool(origin, { pipelining: 1, headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: Math.max(1, idleTimeoutMs), connect: wideReadConnector });
   let pool = newPool();
   let lastUsed = Date.now();
 
   function currentPool(): Pool {
     const now = Date.now();
-    if (now - lastUsed > STALE_AFTER_MS) {
+    if (now - lastUsed > idleTimeoutMs) {
       const old = pool;
       pool = newPool();
       void old.close().catch(() => undefined);
@@ -55,6 +67,7 @@ export function createAppClient(host: string, port: number): AppClient {
       headers: request.headers,
       body: request.body ?? undefined,
       signal,
+      reset: neverReuse,
     });
     lastUsed = Date.now();
     const responseHeaders = res.headers as HeaderMap;

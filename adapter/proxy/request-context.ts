@@ -7,8 +7,12 @@ import type { Config } from '../config.ts';
 import type { AppRequest } from '../events/index.ts';
 import type { Invocation } from '../runtime/invocation.ts';
 
-/** Headers only Ferry may set: a client's copy is dropped so it cannot spoof them. */
-export const CONTEXT_HEADERS = ['x-amzn-request-context', 'x-amzn-lambda-context', 'x-amzn-trace-id', 'x-amzn-tenant-id'] as const;
+/**
+ * Headers only Ferry may set: a client's copy is dropped so it cannot spoof them. The tenant id
+ * travels as `x-amz-tenant-id`, LWA 1.0's name (and AWS's own on Invoke); a client's
+ * `x-amzn-tenant-id`, the name Ferry used before, is dropped too, for apps that still read it.
+ */
+export const CONTEXT_HEADERS = ['x-amzn-request-context', 'x-amzn-lambda-context', 'x-amzn-trace-id', 'x-amz-tenant-id', 'x-amzn-tenant-id'] as const;
 
 type RewriteConfig = Pick<Config, 'removeBasePath' | 'authorizationSource' | 'functionName' | 'functionVersion' | 'functionMemoryMb'>;
 
@@ -26,7 +30,7 @@ export function addContextHeaders(request: AppRequest, event: unknown, invocatio
   if (requestContext !== undefined) request.headers['x-amzn-request-context'] = asciiJson(requestContext);
   request.headers['x-amzn-lambda-context'] = asciiJson(lambdaContext(invocation, config));
   if (invocation.traceId) request.headers['x-amzn-trace-id'] = invocation.traceId;
-  if (invocation.tenantId) request.headers['x-amzn-tenant-id'] = invocation.tenantId;
+  if (invocation.tenantId) request.headers['x-amz-tenant-id'] = invocation.tenantId;
   return request;
 }
 

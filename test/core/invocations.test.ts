@@ -43,7 +43,7 @@ describe('a Function URL invocation', () => {
     expect(context.tenant_id).toBe('tenant-7');
     expect(JSON.parse(echo.headers['x-amzn-request-context']).domainName).toBe(FUNCTION_URL_HOST);
     expect(echo.headers['x-amzn-trace-id']).toBe('Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1');
-    expect(echo.headers['x-amzn-tenant-id']).toBe('tenant-7');
+    expect(echo.headers['x-amz-tenant-id']).toBe('tenant-7');
   });
 
   it('keeps invocations apart: nothing of one request reaches the next', async () => {

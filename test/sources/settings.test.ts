@@ -58,11 +58,13 @@ describe('AWS_LWA_AUTHORIZATION_SOURCE=x-custom-auth', () => {
 });
 
 describe('AWS_LWA_ERROR_STATUS_CODES=500,502-504', () => {
-  it('turns a listed status into an invocation error carrying the app body', async () => {
-    const result = await ferry.invoke(functionUrlEvent({ path: '/api/status', query: 'code=503&body=database%20down' }));
+  it("turns a listed status into an invocation error whose errorMessage is LWA's {statusCode, body} JSON", async () => {
+    const result = await ferry.invoke(functionUrlEvent({ path: '/api/status', query: 'code=503&body=database%20%22down%22' }));
     expect(result.outcome).toBe('error');
     expect(result.errorType).toBe('Ferry.AppErrorStatus');
-    expect(result.json()).toMatchObject({ errorMessage: 'database down', statusCode: 503 });
+    // Byte for byte what Lambda Web Adapter writes, so Step Functions users' parsing keeps working.
+    expect(result.json()).toMatchObject({ errorMessage: '{"statusCode":503,"body":"database \\"down\\""}', statusCode: 503 });
+    expect(JSON.parse(result.json().errorMessage)).toEqual({ statusCode: 503, body: 'database "down"' });
   });
 
   it('passes an unlisted status through as an HTTP result', async () => {
@@ -127,7 +129,7 @@ describe('pass-through events', () => {
       const result = await withError.invoke(sqsEvent(['a']));
       expect(result.outcome).toBe('error');
       expect(result.errorType).toBe('Ferry.PassThroughFailed');
-      expect(result.json()).toMatchObject({ errorMessage: 'queue poisoned', statusCode: 500 });
+      expect(result.json()).toMatchObject({ errorMessage: '{"statusCode":500,"body":"queue poisoned"}', statusCode: 500 });
       const text = await startFerry({ env: { AWS_LWA_PASS_THROUGH_PATH: '/status?code=200&body=plain%20words' } });
       try {
         const plain = await text.invoke(sqsEvent(['a']));
