@@ -1,7 +1,7 @@
 /** The README's tables are part of the interface: they must list exactly what the code has. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERROR_TYPES } from '../../adapter/errors.ts';
+import { ERRORS } from '../../adapter/errors.ts';
 import { ROOT } from '../helpers/ferry.ts';
 
 const readme = readFileSync(`${ROOT}/README.md`, 'utf8');
@@ -17,6 +17,11 @@ describe('README', () => {
 
   it('lists every error type in the catalogue, and no other', () => {
     const documented = names(section('errors'), /^\| `(Ferry\.[A-Za-z]+)`/gm);
-    expect(documented).toEqual(new Set(Object.values(ERROR_TYPES)));
+    expect(documented).toEqual(new Set(Object.values(ERRORS).map((entry) => entry.errorType)));
+  });
+
+  it("describes each error with the catalogue's summary", () => {
+    const rows = section('errors').split('\n').filter((line) => line.startsWith('| `Ferry.'));
+    expect(rows).toEqual(Object.values(ERRORS).map((entry) => `| \`${entry.errorType}\` | ${entry.summary} |`));
   });
 });
