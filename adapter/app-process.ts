@@ -33,28 +33,15 @@ export interface AppProcess {
 /** How long the app gets to exit after a forwarded signal; Lambda gives the runtime ~300 ms. */
 const SIGNAL_GRACE_MS = 250;
 
-let started: { key: string; app: AppProcess } | undefined;
-
 /**
- * Start the app command as Ferry's child. One app per Ferry: a later call with the same command
- * returns the process already started (main.ts starts it early, serve.ts asks for it again).
+ * Start the app command as Ferry's child. main.ts starts it before the rest of Ferry is loaded
+ * and passes the process on to serve.ts.
  *
  * @example
  * const app = startApp(['node', 'server.js'], log);
  * app.onExit((code, signal) => log.error('the app process exited', { code, signal }));
  */
 export function startApp(command: string[], log: Logger): AppProcess {
-  const key = JSON.stringify(command);
-  if (started) {
-    if (started.key !== key) throw new Error(`Ferry already started an app (${started.key}); it runs one app per process`);
-    return started.app;
-  }
-  const app = launch(command, log);
-  started = { key, app };
-  return app;
-}
-
-function launch(command: string[], log: Logger): AppProcess {
   const [file, ...args] = command;
   const child: ChildProcess = spawn(file!, args, { stdio: 'inherit', env: process.env });
   let ended: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -85,7 +72,7 @@ function launch(command: string[], log: Logger): AppProcess {
   child.on('exit', end);
 
   // SIGTERM/SIGINT are forwarded from the start, so a signal that arrives before serve.ts is
-  // loaded cannot kill Ferry and leave the app running; serve.ts says what to do afterwards.
+  // loaded cannot kill Ferry and leave the app running; forwardSignals() says what to do afterwards.
   let whenStopped: () => void = () => process.exit(0);
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {

@@ -5,7 +5,7 @@
  * an invocation error); only a broken Runtime API escapes, because then Lambda must replace us.
  */
 import { statusIn, type Config } from './config.ts';
-import { ERROR_TYPES, describeError, errorDocument, type FerryErrorCode } from './errors.ts';
+import { ERRORS, describeError, errorDocument, type FerryErrorCode } from './errors.ts';
 import { detectEvent, isTextBody, type AppRequest, type AppResponse, type EventCodec } from './events/index.ts';
 import type { Logger } from './log.ts';
 import type { AppClient, AppResponseHead } from './proxy/app-client.ts';
@@ -27,7 +27,7 @@ export interface HandlerDeps {
   app: AppClient;
   /** Resolves when the app is ready (immediately, except during an async init); false if it never was. */
   appReady: (untilMs: number) => Promise<boolean>;
-  /** Called when the app refused or dropped a connection: the loop decides whether the app is gone. */
+  /** Called when the app refused or dropped a connection: app health (lifecycle/app-health.ts) decides whether it is gone. */
   onAppUnreachable: () => void;
   /** Extra headers for the app's request (post-response lease endpoint). */
   extraHeaders?: (invocation: Invocation) => Record<string, string>;
@@ -51,15 +51,16 @@ export async function handleInvocation(invocation: Invocation, deps: HandlerDeps
 async function answer(invocation: Invocation, deps: HandlerDeps, signal: AbortSignal): Promise<void> {
   const { config, log, runtime } = deps;
   const fail = async (code: FerryErrorCode, message: string, extra: Record<string, unknown> = {}) => {
-    log.error(message, { request_id: invocation.requestId, error_type: ERROR_TYPES[code] });
-    report(await runtime.postError(invocation, ERROR_TYPES[code], { ...errorDocument(ERROR_TYPES[code], message), ...extra }), invocation, log);
+    const { errorType } = ERRORS[code];
+    log.error(message, { request_id: invocation.requestId, error_type: errorType });
+    report(await runtime.postError(invocation, errorType, { ...errorDocument(code, message), ...extra }), invocation, log);
   };
 
   let event: unknown;
   try {
     event = JSON.parse(invocation.event.toString('utf8'));
   } catch (error) {
-    return fail('FERRY_BAD_EVENT', `The event is not JSON (${describeError(error)}); Ferry expects a Lambda event such as an API Gateway, Function URL, ALB or SQS event.`);
+    return fail('FERRY_INVALID_EVENT', `The event is not JSON (${describeError(error)}); Ferry expects a Lambda event such as an API Gateway, Function URL, ALB or SQS event.`);
   }
 
   const deadlineAt = invocation.deadlineMs - config.deadlineMarginMs;
@@ -78,7 +79,7 @@ async function answer(invocation: Invocation, deps: HandlerDeps, signal: AbortSi
   try {
     request = addContextHeaders(rewriteRequest(detected.codec.toRequest(event, { includeStage: config.includeStage }), config), event, invocation, config);
   } catch (error) {
-    return fail('FERRY_BAD_EVENT', `The event looks like a ${detected.codec.source} event but cannot be read: ${describeError(error)}`);
+    return fail('FERRY_INVALID_EVENT', `The event looks like a ${detected.codec.source} event but cannot be read: ${describeError(error)}`);
   }
   Object.assign(request.headers, deps.extraHeaders?.(invocation));
 
@@ -88,7 +89,7 @@ async function answer(invocation: Invocation, deps: HandlerDeps, signal: AbortSi
     : (response: AppResponseHead | AppResponse) => writeBuffered(response, request, detected.codec, event, invocation, signal, deps);
 
   if (!(await deps.appReady(deadlineAt))) {
-    return writeResult(ferryResponse(504, 'FERRY_APP_NOT_READY', 'The app did not become ready before the invocation deadline.'));
+    return writeResult(ferryResponse('FERRY_APP_NOT_READY', 'The app did not become ready before the invocation deadline.'));
   }
   let head: AppResponseHead;
   try {
@@ -103,16 +104,16 @@ async function answer(invocation: Invocation, deps: HandlerDeps, signal: AbortSi
 function appFailure(error: unknown, signal: AbortSignal, invocation: Invocation, deps: HandlerDeps): AppResponse {
   if (signal.aborted) {
     deps.log.error('the app did not answer before the deadline', { request_id: invocation.requestId, margin_ms: deps.config.deadlineMarginMs });
-    return ferryResponse(504, 'FERRY_DEADLINE', 'The app did not answer before the invocation deadline.');
+    return ferryResponse('FERRY_DEADLINE_EXCEEDED', 'The app did not answer before the invocation deadline.');
   }
   const code = (error as { code?: string }).code;
   if (code === 'UND_ERR_INVALID_ARG') {
     deps.log.error('the request cannot be sent to the app', { request_id: invocation.requestId, reason: describeError(error) });
-    return ferryResponse(400, 'FERRY_BAD_EVENT', `The request cannot be forwarded: ${describeError(error)}`);
+    return ferryResponse('FERRY_INVALID_EVENT', `The request cannot be forwarded: ${describeError(error)}`);
   }
   deps.log.error('the app connection failed', { request_id: invocation.requestId, reason: describeError(error) });
   deps.onAppUnreachable();
-  return ferryResponse(502, 'FERRY_APP_CONNECTION', `The app did not answer: ${describeError(error)}`);
+  return ferryResponse('FERRY_APP_CONNECTION_FAILED', `The app did not answer: ${describeError(error)}`);
 }
 
 async function writeBuffered(
@@ -139,8 +140,8 @@ async function writeBuffered(
 
   if (statusIn(response.statusCode, config.errorStatusCodes) && response.headers['x-ferry-error'] === undefined) {
     log.error('the app answered with an error status', { request_id: invocation.requestId, status: response.statusCode });
-    const doc = { ...errorDocument(ERROR_TYPES.FERRY_APP_ERROR_STATUS, appStatusMessage(response.statusCode, response.body)), statusCode: response.statusCode };
-    return report(await runtime.postError(invocation, ERROR_TYPES.FERRY_APP_ERROR_STATUS, doc), invocation, log);
+    const doc = { ...errorDocument('FERRY_APP_ERROR_STATUS', appStatusMessage(response.statusCode, response.body)), statusCode: response.statusCode };
+    return report(await runtime.postError(invocation, ERRORS.FERRY_APP_ERROR_STATUS.errorType, doc), invocation, log);
   }
   if (config.compression) response = compressResponse(response, joined(request.headers['accept-encoding']));
 
@@ -154,7 +155,7 @@ async function writeBuffered(
 function tooLarge(bytes: number, log: Logger, invocation: Invocation): AppResponse {
   const message = `The response (over ${bytes} bytes once encoded) is larger than Lambda's 6 MB limit for buffered responses. Set AWS_LWA_INVOKE_MODE=response_stream and use a Function URL with InvokeMode RESPONSE_STREAM (up to 200 MB).`;
   log.error('response too large for a buffered result', { request_id: invocation.requestId, bytes });
-  return ferryResponse(502, 'FERRY_RESPONSE_TOO_LARGE', message);
+  return ferryResponse('FERRY_RESPONSE_TOO_LARGE', message);
 }
 
 async function writeStreamed(source: AppResponseHead | AppResponse, invocation: Invocation, signal: AbortSignal, deps: HandlerDeps): Promise<void> {
@@ -183,9 +184,9 @@ async function passThrough(
     if (read.tooLarge) return fail('FERRY_RESPONSE_TOO_LARGE', `The app's answer to the event is larger than Lambda's 6 MB limit (${read.bytesSeen}+ bytes).`);
     body = read.body;
   } catch (error) {
-    if (signal.aborted) return fail('FERRY_DEADLINE', `The app did not answer the event at ${deps.config.passThroughPath} before the invocation deadline.`);
+    if (signal.aborted) return fail('FERRY_DEADLINE_EXCEEDED', `The app did not answer the event at ${deps.config.passThroughPath} before the invocation deadline.`);
     deps.onAppUnreachable();
-    return fail('FERRY_APP_CONNECTION', `The app did not answer the event at ${deps.config.passThroughPath}: ${describeError(error)}`);
+    return fail('FERRY_APP_CONNECTION_FAILED', `The app did not answer the event at ${deps.config.passThroughPath}: ${describeError(error)}`);
   }
   if (status < 200 || status > 299) {
     return fail('FERRY_PASS_THROUGH_FAILED', appStatusMessage(status, body), { statusCode: status });

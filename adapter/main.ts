@@ -7,12 +7,14 @@
  *   extension mode  registration over node:http (Lambda starts the function's process only after
  *                   every extension has registered)
  *   runtime mode    spawning the app, so it boots while Ferry loads the rest
- * Everything else (serve.ts and undici) is loaded afterwards: the layer build keeps that code in
+ * Then the pipeline, in serve.ts: configuration → app health and shutdown → readiness → the
+ * invocation loops. It and undici are loaded afterwards: the layer build keeps that code in
  * line comments at the end of the file, read back and compiled only at the dynamic import below
  * (layer/deferred-chunk.mjs), so it is not even parsed before registration. Nor is `performance`
  * touched before then: see uptime.ts.
  */
 import path from 'node:path';
+import type { AppProcess } from './app-process.ts';
 import { registerExtension, type ExtensionsClient } from './runtime/extensions-api.ts';
 import { uptimeMs } from './uptime.ts';
 
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
   }
 
   let extension: ExtensionsClient | undefined;
+  let app: AppProcess | undefined;
   if (appCommand === undefined) {
     try {
       extension = await registerExtension(runtimeApi, path.basename(process.argv[1] ?? 'ferry'));
@@ -38,16 +41,16 @@ async function main(): Promise<void> {
     process.stderr.write('[ferry] ERROR runtime mode needs the app command after `--`, e.g. `ferry -- node server.js`.\n');
     process.exit(1);
   } else {
-    // The app boots while Ferry loads the rest; serve.ts's startApp(appCommand) returns this process.
+    // The app boots while Ferry loads the rest, which gets this process to watch and stop.
     // (Imported here, not at the top: extension mode never needs node:child_process before registering.)
     const [{ startApp }, { createLogger }] = await Promise.all([import('./app-process.ts'), import('./log.ts')]);
     const format = process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON' ? 'json' : 'text';
-    startApp(appCommand, createLogger({ format, level: 'INFO' }));
+    app = startApp(appCommand, createLogger({ format, level: 'INFO' }));
   }
   const registeredAt = uptimeMs();
 
   const { serve } = await import('./serve.ts');
-  await serve({ env: process.env, extension, appCommand, startedAt, registeredAt });
+  await serve({ env: process.env, extension, app, startedAt, registeredAt });
 }
 
 void main();

@@ -7,6 +7,11 @@
 //   dist/cli.js                   `ferry local` (emulator + front door); never in the layer
 //   dist/local.mjs|.cjs           startLocal() for tests in users' projects
 //   dist/wait-until.mjs|.cjs      the app-side waitUntil helper
+//
+// `--debug` (npm run build:debug), for maintainers: the adapter as one plain bundle instead, not
+// minified, without the deferred chunk (whose code V8 compiles from comments, out of a debugger's
+// reach), with dist/layer/extensions/ferry.map and `--enable-source-maps` in its shebang; no
+// budget and no layer archive (a debug build is not for publishing). See CONTRIBUTING.md.
 import { build } from 'esbuild';
 import { chmod, copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -17,6 +22,7 @@ import { zip } from './zip.mjs';
 /** The adapter's size limit in bytes: it is read and compiled on every cold start. */
 export const BUNDLE_BUDGET = 250_000;
 const FERRY = 'dist/layer/extensions/ferry';
+const debug = process.argv.includes('--debug');
 const BOOTSTRAP = 'dist/layer/bootstrap';
 
 const common = {
@@ -33,40 +39,40 @@ await mkdir('dist/layer/extensions', { recursive: true });
 // extension-less executables CommonJS here too, as they are in /opt where no package.json is above.
 await writeFile('dist/package.json', '{ "type": "commonjs" }\n');
 
+const executable = {
+  ...common,
+  // CommonJS: an extension-less executable is loaded as CommonJS by every Node version.
+  format: 'cjs',
+  entryPoints: ['adapter/main.ts'],
+  outfile: FERRY,
+  minify: true,
+  banner: { js: '#!/usr/bin/env node' },
+  // Only the part of undici Ferry reaches (Pool, Client, HTTP/1.1, one llhttp build).
+  plugins: [slimUndici()],
+};
 // Registration first: everything behind main.ts's import('./serve.ts') is compiled only after it.
-const parts = await buildWithDeferredChunk(
-  {
-    ...common,
-    // CommonJS: an extension-less executable is loaded as CommonJS by every Node version.
-    format: 'cjs',
-    entryPoints: ['adapter/main.ts'],
-    outfile: FERRY,
-    minify: true,
-    banner: { js: '#!/usr/bin/env node' },
-    // Only the part of undici Ferry reaches (Pool, Client, HTTP/1.1, one llhttp build).
-    plugins: [slimUndici()],
-  },
-  './serve.ts',
-);
+const parts = debug ? await buildDebug(executable) : await buildWithDeferredChunk(executable, './serve.ts');
 await chmod(FERRY, 0o755);
 const bundleBytes = (await stat(FERRY)).size;
-if (bundleBytes > BUNDLE_BUDGET) {
+if (bundleBytes > BUNDLE_BUDGET && !debug) {
   throw new Error(`${FERRY} is ${bundleBytes} bytes, over the ${BUNDLE_BUDGET}-byte budget: dist/ferry-bundle.json lists what is in it`);
 }
 // What the executable contains, module by module (not part of the layer).
-await writeFile('dist/ferry-bundle.json', JSON.stringify({ bytes: bundleBytes, budget: BUNDLE_BUDGET, ...parts }, null, 2) + '\n');
+await writeFile('dist/ferry-bundle.json', JSON.stringify({ bytes: bundleBytes, budget: BUNDLE_BUDGET, debug, ...parts }, null, 2) + '\n');
 
 await copyFile('layer/bootstrap', BOOTSTRAP);
 await chmod(BOOTSTRAP, 0o755);
 // The layer is extracted into /opt: /opt/extensions/ferry (Lambda starts it) and /opt/bootstrap.
-await writeFile(
-  'dist/ferry-layer.zip',
-  zip([
-    { name: 'bootstrap', data: await readFile(BOOTSTRAP), mode: 0o755 },
-    { name: 'extensions/', mode: 0o755 },
-    { name: 'extensions/ferry', data: await readFile(FERRY), mode: 0o755 },
-  ]),
-);
+if (!debug) {
+  await writeFile(
+    'dist/ferry-layer.zip',
+    zip([
+      { name: 'bootstrap', data: await readFile(BOOTSTRAP), mode: 0o755 },
+      { name: 'extensions/', mode: 0o755 },
+      { name: 'extensions/ferry', data: await readFile(FERRY), mode: 0o755 },
+    ]),
+  );
+}
 
 if (existsSync('adapter/cli/main.ts')) {
   await build({ ...common, format: 'cjs', entryPoints: ['adapter/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
@@ -80,4 +86,18 @@ for (const [entry, name] of [
   await build({ ...common, format: 'esm', entryPoints: [entry], outfile: `dist/${name}.mjs` });
   await build({ ...common, format: 'cjs', entryPoints: [entry], outfile: `dist/${name}.cjs` });
 }
-console.log(`${FERRY}: ${bundleBytes} bytes (budget ${BUNDLE_BUDGET})`);
+console.log(debug ? `${FERRY}: debug build, ${bundleBytes} bytes, source map ${FERRY}.map` : `${FERRY}: ${bundleBytes} bytes (budget ${BUNDLE_BUDGET})`);
+
+/** The executable as one ordinary bundle with a linked source map; its modules, as `eager`. */
+async function buildDebug(options) {
+  const result = await build({
+    ...options,
+    minify: false,
+    sourcemap: 'linked',
+    // `env -S` splits the rest into node's arguments (GNU coreutils >= 8.30, macOS, FreeBSD).
+    banner: { js: '#!/usr/bin/env -S node --enable-source-maps' },
+    metafile: true,
+  });
+  const [output] = Object.values(result.metafile.outputs).filter((o) => o.entryPoint !== undefined);
+  return { eager: Object.fromEntries(Object.entries(output.inputs).map(([input, { bytesInOutput }]) => [input, bytesInOutput])), deferred: {} };
+}

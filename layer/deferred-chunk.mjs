@@ -15,8 +15,8 @@
 // script that registers (two interleaved runs of 30 each).
 //
 // Modules the eager part already contains are not bundled twice: the deferred part requires them
-// as `ferry-eager:<path>` and receives the eager part's instances (so module state, such as the
-// one app process of runtime mode, is shared).
+// as `ferry-eager:<path>` and receives the eager part's instances (one instance of each module,
+// as in an ordinary bundle).
 import { build } from 'esbuild';
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -5,7 +5,7 @@
  * took the previous one. Failures after the prelude end the upload with error trailers.
  */
 import type { Readable } from 'node:stream';
-import { ERROR_TYPES, describeError } from '../errors.ts';
+import { FerryError, describeError } from '../errors.ts';
 import { commaJoinedHeaders, type HeaderMap } from '../events/index.ts';
 import type { Logger } from '../log.ts';
 import type { PostOutcome } from '../runtime/runtime-api.ts';
@@ -43,56 +43,56 @@ export async function streamResponse(source: StreamSource, stream: ResponseStrea
   }
   stream.write(Buffer.concat([prelude, DELIMITER]));
 
-  let bytes = 0;
-  let failure: [string, string] | undefined;
+  let relayed: Relayed;
   if (Buffer.isBuffer(source.body)) {
     stream.write(source.body);
-    bytes = source.body.length;
+    relayed = { bytes: source.body.length, broke: undefined };
   } else {
-    try {
-      bytes = await relay(source.body, stream, limit);
-    } catch (error) {
-      bytes = (error as RelayError).bytes ?? bytes;
-      failure =
-        (error as RelayError).overLimit
-          ? [ERROR_TYPES.FERRY_RESPONSE_TOO_LARGE, `The response is larger than Lambda's streaming limit of ${limit} bytes; Ferry stopped forwarding at the limit.`]
-          : signal.aborted
-            ? [ERROR_TYPES.FERRY_DEADLINE, `The app was still sending its response at the invocation deadline (after ${bytes} bytes); Ferry ended the stream.`]
-            : [ERROR_TYPES.FERRY_APP_CONNECTION, `The app's response broke off after ${bytes} bytes: ${describeError((error as RelayError).cause ?? error)}`];
-    }
+    relayed = await relay(source.body, stream, limit);
   }
+  const { bytes } = relayed;
   await stream.drained();
 
-  if (failure) {
-    log.error('stream ended with an error', { error_type: failure[0], reason: failure[1], bytes });
-    return { outcome: await stream.fail(failure[0], failure[1]), bytes, failure: failure[1] };
+  if (relayed.broke) {
+    const failure = streamFailure(relayed.broke, bytes, limit, signal);
+    log.error('stream ended with an error', { error_type: failure.errorType, reason: failure.message, bytes });
+    return { outcome: await stream.fail(failure.errorType, failure.message), bytes, failure: failure.message };
   }
   return { outcome: await stream.end(), bytes, failure: undefined };
 }
 
-interface RelayError extends Error {
-  bytes?: number;
-  overLimit?: boolean;
+/** How the relay ended: the bytes forwarded, and why it stopped early if it did. */
+interface Relayed {
+  bytes: number;
+  broke: { overLimit: true } | { overLimit: false; cause: unknown } | undefined;
+}
+
+/** The catalogue error an interrupted stream ends with (its error trailer). */
+function streamFailure(broke: NonNullable<Relayed['broke']>, bytes: number, limit: number, signal: AbortSignal): FerryError {
+  if (broke.overLimit) return new FerryError('FERRY_RESPONSE_TOO_LARGE', `The response is larger than Lambda's streaming limit of ${limit} bytes; Ferry stopped forwarding at the limit.`);
+  if (signal.aborted) return new FerryError('FERRY_DEADLINE_EXCEEDED', `The app was still sending its response at the invocation deadline (after ${bytes} bytes); Ferry ended the stream.`);
+  return new FerryError('FERRY_APP_CONNECTION_FAILED', `The app's response broke off after ${bytes} bytes: ${describeError(broke.cause)}`, { cause: broke.cause });
 }
 
 /**
  * Copy the app's body to the upload chunk by chunk as 'data' events arrive (no re-buffering: the
  * async iterator would concatenate whatever piled up, copying every byte once more), pausing the
- * app's socket whenever the Runtime API connection needs to drain. Resolves with the byte count.
+ * app's socket whenever the Runtime API connection needs to drain. Never rejects.
  */
-function relay(body: Readable, stream: ResponseStream, limit: number): Promise<number> {
-  return new Promise((resolve, reject) => {
+function relay(body: Readable, stream: ResponseStream, limit: number): Promise<Relayed> {
+  return new Promise((resolve) => {
     let bytes = 0;
-    const fail = (cause: unknown, extra: Partial<RelayError> = {}) => {
+    const stop = (broke: NonNullable<Relayed['broke']>) => {
       body.off('data', onData);
       body.destroy();
-      reject(Object.assign(new Error('relay failed'), { cause, bytes, ...extra }));
+      resolve({ bytes, broke });
     };
+    const fail = (cause: unknown) => stop({ overLimit: false, cause });
     const onData = (chunk: Buffer) => {
       if (bytes + chunk.length > limit) {
         stream.write(chunk.subarray(0, limit - bytes));
         bytes = limit;
-        return fail(undefined, { overLimit: true });
+        return stop({ overLimit: true });
       }
       bytes += chunk.length;
       if (!stream.write(chunk) && !stream.broken) {
@@ -102,7 +102,7 @@ function relay(body: Readable, stream: ResponseStream, limit: number): Promise<n
       if (stream.broken) fail(stream.broken);
     };
     body.on('data', onData);
-    body.once('end', () => resolve(bytes));
+    body.once('end', () => resolve({ bytes, broke: undefined }));
     body.once('error', (error) => fail(error));
   });
 }

@@ -3,7 +3,7 @@
  * (AWS_LAMBDA_MAX_CONCURRENCY), each holding its own `/next`. Loops share nothing but the
  * connection pools; everything about an invocation lives in that loop's stack.
  */
-import { ERROR_TYPES, describeError, errorDocument } from '../errors.ts';
+import { ERRORS, describeError, errorDocument } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Invocation } from './invocation.ts';
 import type { RuntimeApi } from './runtime-api.ts';
@@ -35,8 +35,8 @@ async function loop({ runtime, log, handle, afterResult, isFatal }: LoopOptions)
       if (isFatal(error)) throw error;
       // A bug in Ferry must cost one invocation, never the sandbox.
       log.error('internal error while handling an invocation', { request_id: invocation.requestId, reason: describeError(error) });
-      const doc = errorDocument(ERROR_TYPES.FERRY_INTERNAL, `Ferry failed to handle this invocation: ${describeError(error)}`);
-      await runtime.postError(invocation, ERROR_TYPES.FERRY_INTERNAL, doc).catch((postError) => {
+      const doc = errorDocument('FERRY_INTERNAL', `Ferry failed to handle this invocation: ${describeError(error)}`);
+      await runtime.postError(invocation, ERRORS.FERRY_INTERNAL.errorType, doc).catch((postError) => {
         if (isFatal(postError)) throw postError;
       });
     }

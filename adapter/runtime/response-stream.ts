@@ -6,11 +6,9 @@
 import http from 'node:http';
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
-import { FerryError } from '../errors.ts';
 import { splitHostPort } from './extensions-api.ts';
 import type { Invocation } from './invocation.ts';
-import type { PostOutcome } from './runtime-api.ts';
-import { resultHeaders } from './runtime-api.ts';
+import { postOutcome, resultHeaders, type PostOutcome } from './runtime-api.ts';
 
 export const STREAM_CONTENT_TYPE = 'application/vnd.awslambda.http-integration-response';
 const ERROR_TYPE_TRAILER = 'Lambda-Runtime-Function-Error-Type';
@@ -85,12 +83,8 @@ export function createStreamOpener(address: string): (invocation: Invocation) =>
       const res = await answer;
       res.resume();
       await once(res, 'end');
-      const status = res.statusCode ?? 0;
-      if (status === 202 || status === 200) return 'accepted';
-      if (status >= 500) throw new FerryError('FERRY_RUNTIME_API', `Runtime API answered the streamed /response with HTTP ${status}; exiting`);
-      if (status === 413) return 'too-large';
-      if (status === 410) return 'late';
-      return 'rejected';
+      // The body is not read: the status is all Ferry acts on after a stream.
+      return postOutcome(res.statusCode ?? 0, 'the streamed /response', '');
     }
 
     return {

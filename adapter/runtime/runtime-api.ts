@@ -24,6 +24,23 @@ export interface RuntimeApiOptions {
   onRejected?: (what: string, status: number, body: string) => void;
 }
 
+/**
+ * What a Runtime API answer to a result (/response, streamed or not, /error, /init/error) means:
+ * 5xx is a container error, after which the contract says exit (thrown, FERRY_RUNTIME_API).
+ * The one reading of these statuses, for the buffered and the streamed upload alike.
+ */
+export function postOutcome(status: number, call: string, body: string): PostOutcome {
+  if (status === 202 || status === 200) return 'accepted';
+  if (status >= 500) throw containerError(call, status, body);
+  if (status === 413) return 'too-large';
+  if (status === 410) return 'late';
+  return 'rejected';
+}
+
+function containerError(call: string, status: number, body: string): FerryError {
+  return new FerryError('FERRY_RUNTIME_API', `Runtime API answered ${call} with HTTP ${status} (container error); exiting${body ? `: ${body.slice(0, 200)}` : ''}`);
+}
+
 /** Headers Ferry echoes on /response and /error. */
 export function resultHeaders(invocation: Invocation): Record<string, string> {
   return invocation.invocationNonce ? { 'lambda-runtime-invocation-id': invocation.invocationNonce } : {};
@@ -41,14 +58,9 @@ export function createRuntimeApi(address: string, options: RuntimeApiOptions = {
   async function post(path: string, headers: Record<string, string>, body: Buffer | string, what: string): Promise<PostOutcome> {
     const res = await pool.request({ method: 'POST', path, headers, body });
     const text = await res.body.text();
-    if (res.statusCode === 202 || res.statusCode === 200) return 'accepted';
-    if (res.statusCode >= 500) {
-      throw new FerryError('FERRY_RUNTIME_API', `Runtime API answered ${what} with HTTP ${res.statusCode} (container error); exiting: ${text.slice(0, 200)}`);
-    }
-    options.onRejected?.(what, res.statusCode, text.slice(0, 500));
-    if (res.statusCode === 413) return 'too-large';
-    if (res.statusCode === 410) return 'late';
-    return 'rejected';
+    const outcome = postOutcome(res.statusCode, what, text);
+    if (outcome !== 'accepted') options.onRejected?.(what, res.statusCode, text.slice(0, 500));
+    return outcome;
   }
 
   return {
@@ -60,9 +72,7 @@ export function createRuntimeApi(address: string, options: RuntimeApiOptions = {
           return parseInvocation(res.headers, event);
         }
         const text = await res.body.text();
-        if (res.statusCode >= 500) {
-          throw new FerryError('FERRY_RUNTIME_API', `Runtime API answered /next with HTTP ${res.statusCode} (container error); exiting: ${text.slice(0, 200)}`);
-        }
+        if (res.statusCode >= 500) throw containerError('/next', res.statusCode, text);
         // 403 while a previous upload is still finishing, or an unexpected status: wait briefly, ask again.
         options.onRejected?.('/next', res.statusCode, text.slice(0, 500));
         await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 10 * 2 ** attempt)));

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { USAGE } from '../../adapter/cli/usage.ts';
-import { ERROR_TYPES } from '../../adapter/errors.ts';
+import { ERRORS } from '../../adapter/errors.ts';
 import { updateReadme } from '../bench/lib/report.mjs';
 import { ROOT } from '../helpers/ferry.ts';
 
@@ -15,7 +15,12 @@ describe('README', () => {
 
   it('lists every error type in the catalogue, and no other', () => {
     const documented = names(section('errors'), /^\| `(Ferry\.[A-Za-z]+)`/gm);
-    expect(documented).toEqual(new Set(Object.values(ERROR_TYPES)));
+    expect(documented).toEqual(new Set(Object.values(ERRORS).map((entry) => entry.errorType)));
+  });
+
+  it("describes each error with the catalogue's summary", () => {
+    const rows = section('errors').split('\n').filter((line) => line.startsWith('| `Ferry.'));
+    expect(rows).toEqual(Object.values(ERRORS).map((entry) => `| \`${entry.errorType}\` | ${entry.summary} |`));
   });
 });
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LAMBDA_VARIABLES, MIN_UNHEALTHY_STATUS, SETTINGS, UNSUPPORTED_LWA_SETTINGS, settingsTableRows } from '../../adapter/config.ts';
-import { ERROR_TYPES } from '../../adapter/errors.ts';
+import { ERRORS } from '../../adapter/errors.ts';
 import { CONTEXT_HEADERS } from '../../adapter/proxy/request-context.ts';
 import { ROOT } from '../helpers/ferry.ts';
 
@@ -107,7 +107,7 @@ describe('README "Coming from Lambda Web Adapter"', () => {
   });
 
   it('names only settings and error types that exist', () => {
-    const known = new Set([...honoured, ...unsupported, ...Object.values(ERROR_TYPES), ...LWA_HEADERS]);
+    const known = new Set([...honoured, ...unsupported, ...Object.values(ERRORS).map((entry) => entry.errorType), ...LWA_HEADERS]);
     const named = ticked(lwa).filter((t) => /^(AWS_LWA_|FERRY_|AWS_LAMBDA_|Ferry\.)/.test(t) && !t.includes('='));
     expect(named.filter((t) => !known.has(t))).toEqual([]);
   });
