@@ -20,8 +20,12 @@ export const ERROR_TYPES = {
   FERRY_DEADLINE: 'Ferry.DeadlineExceeded',
   /** The app's connection failed (refused, reset) before or while it answered. */
   FERRY_APP_CONNECTION: 'Ferry.AppConnectionFailed',
+  /** The app's answer is not valid HTTP (a status outside 200-599, a control byte in a header, headers over the limit). */
+  FERRY_BAD_RESPONSE: 'Ferry.InvalidAppResponse',
   /** The response is larger than Lambda accepts for this invoke mode. */
   FERRY_RESPONSE_TOO_LARGE: 'Ferry.ResponseTooLarge',
+  /** Ferry had no file descriptor left (EMFILE/ENFILE) to reach the app; never read as the app being gone. */
+  FERRY_OUT_OF_FILES: 'Ferry.OutOfFileDescriptors',
   /** A fault inside Ferry itself; reported for the one invocation, never fatal. */
   FERRY_INTERNAL: 'Ferry.InternalError',
   /** The Runtime API answered something the contract does not allow. */

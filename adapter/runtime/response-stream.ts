@@ -6,11 +6,11 @@
 import http from 'node:http';
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
-import { FerryError } from '../errors.ts';
+import { FerryError, describeError } from '../errors.ts';
 import { splitHostPort } from './extensions-api.ts';
 import type { Invocation } from './invocation.ts';
 import type { PostOutcome } from './runtime-api.ts';
-import { resultHeaders } from './runtime-api.ts';
+import { RESULT_ANSWER_TIMEOUT_MS, resultHeaders } from './runtime-api.ts';
 
 export const STREAM_CONTENT_TYPE = 'application/vnd.awslambda.http-integration-response';
 const ERROR_TYPE_TRAILER = 'Lambda-Runtime-Function-Error-Type';
@@ -82,9 +82,22 @@ export function createStreamOpener(address: string): (invocation: Invocation) =>
     }
 
     async function finish(): Promise<PostOutcome> {
-      const res = await answer;
-      res.resume();
-      await once(res, 'end');
+      // Bounded like the buffered post (runtime-api.ts): a Runtime API that fails the upload is fatal.
+      let timer: NodeJS.Timeout | undefined;
+      const silence = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${RESULT_ANSWER_TIMEOUT_MS} ms`)), RESULT_ANSWER_TIMEOUT_MS);
+      });
+      let res: http.IncomingMessage;
+      try {
+        res = await Promise.race([answer, silence]);
+        res.resume();
+        await Promise.race([once(res, 'end'), silence]);
+      } catch (error) {
+        req.destroy();
+        throw new FerryError('FERRY_RUNTIME_API', `The Runtime API did not answer the streamed /response (${describeError(error)}); exiting so Lambda replaces the sandbox`, { cause: error });
+      } finally {
+        clearTimeout(timer);
+      }
       const status = res.statusCode ?? 0;
       if (status === 202 || status === 200) return 'accepted';
       if (status >= 500) throw new FerryError('FERRY_RUNTIME_API', `Runtime API answered the streamed /response with HTTP ${status}; exiting`);
