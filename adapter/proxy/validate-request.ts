@@ -17,7 +17,7 @@ import type { AppRequest } from '../events/index.ts';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const ORIGIN_FORM = /^\/[\x21-\x7e]*$/;
-const BAD_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+const BAD_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/u; // u: an emoji is named whole, not by half a surrogate pair
 /** Headers the HTTP client writes from the body and its own connection handling. */
 const FRAMING_HEADERS: ReadonlySet<string> = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'expect', 'te', 'trailer']);
 
