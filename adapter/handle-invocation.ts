@@ -200,6 +200,8 @@ async function passThrough(
   fail: (code: FerryErrorCode, message: string, extra?: Record<string, unknown>) => Promise<void>,
 ): Promise<void> {
   Object.assign(request.headers, deps.extraHeaders?.(invocation));
+  const problem = requestProblem(request);
+  if (problem !== undefined) return fail('FERRY_BAD_EVENT', `The event cannot be passed through to the app: ${problem}.`);
   if (!(await deps.appReady(invocation.deadlineMs - deps.config.deadlineMarginMs))) {
     return fail('FERRY_APP_NOT_READY', 'The app did not become ready before the invocation deadline.');
   }

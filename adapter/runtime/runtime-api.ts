@@ -66,7 +66,9 @@ export function createRuntimeApi(address: string, options: RuntimeApiOptions = {
   return {
     async next() {
       for (let attempt = 0; ; attempt++) {
-        const res = await pool.request({ method: 'GET', path: `${PREFIX}/invocation/next` });
+        const res = await pool.request({ method: 'GET', path: `${PREFIX}/invocation/next` }).catch((error: unknown) => {
+          throw new FerryError('FERRY_RUNTIME_API', `The Runtime API did not answer /next (${describeError(error)}); exiting so Lambda replaces the sandbox`, { cause: error });
+        });
         if (res.statusCode === 200) {
           const event = Buffer.from(await res.body.arrayBuffer());
           return parseInvocation(res.headers, event);

@@ -15,13 +15,19 @@ import { startSandbox, type Sandbox } from '../../adapter/local/sandbox.ts';
 import { functionUrlEvent } from '../helpers/events.ts';
 import { ECHO_APP, FERRY_BIN, ROOT } from '../helpers/ferry.ts';
 
-type Fault = 'silence' | 'reset' | 'garbage' | 'http-500';
+type Fault = 'silence' | 'reset' | 'garbage' | 'http-500' | 'reset-next';
 
-/** Forwards every call to the emulator, except that `POST …/response` gets `fault`. */
+/**
+ * Forwards every call to the emulator, except that `POST …/response` gets `fault`; with
+ * `reset-next` the result goes through and the `/next` after it is reset instead.
+ */
 async function faultyRuntimeApi(upstream: string, fault: Fault): Promise<{ address: string; close(): void }> {
   const [host, port] = upstream.split(':');
+  let answered = false;
   const server = http.createServer((req, res) => {
-    if (req.method === 'POST' && req.url?.endsWith('/response')) {
+    if (fault === 'reset-next' && req.url?.endsWith('/response')) answered = true;
+    else if (fault === 'reset-next' && answered && req.url?.endsWith('/next')) return req.socket.resetAndDestroy();
+    else if (req.method === 'POST' && req.url?.endsWith('/response')) {
       req.resume();
       return void req.once('end', () => {
         if (fault === 'reset') req.socket.resetAndDestroy();
@@ -74,6 +80,7 @@ describe('a Runtime API that fails the result', () => {
     ['resets the connection', 'reset', /did not answer \/response \(.*(ECONNRESET|other side closed|socket)/],
     ['answers bytes that are not HTTP', 'garbage', /did not answer \/response \(.*(HTTP\/1\.1 protocol|Expected HTTP)/],
     ['answers HTTP 500', 'http-500', /Runtime API answered \/response with HTTP 500/],
+    ['resets the next /next', 'reset-next', /Runtime API did not answer \/next \(.*(ECONNRESET|other side closed|socket)/],
   ] as const)('%s: Ferry logs it, naming the Runtime API, and exits non-zero', async (_what, fault, logged) => {
     const { emulator, sandbox } = await ferryBehind(fault);
     const exited = once(sandbox.runtime, 'exit');
