@@ -55,10 +55,20 @@ export const ERRORS = {
     status: 502,
     summary: 'the app refused or reset the connection (502), or broke off a stream',
   },
+  FERRY_INVALID_APP_RESPONSE: {
+    errorType: 'Ferry.InvalidAppResponse',
+    status: 502,
+    summary: "the app's answer is not valid HTTP (status outside 200-599, a control byte or bare CR in a header, headers over 16 KiB): a 502 naming the cause",
+  },
   FERRY_RESPONSE_TOO_LARGE: {
     errorType: 'Ferry.ResponseTooLarge',
     status: 502,
     summary: 'over 6 MB buffered (502 with a hint to stream) or over 200 MB streamed (error trailer)',
+  },
+  FERRY_OUT_OF_FILE_DESCRIPTORS: {
+    errorType: 'Ferry.OutOfFileDescriptors',
+    status: null,
+    summary: 'Ferry had no file descriptor left (EMFILE/ENFILE) to reach the app: an invocation error, never read as the app being gone',
   },
   FERRY_INTERNAL: {
     errorType: 'Ferry.InternalError',
@@ -68,7 +78,7 @@ export const ERRORS = {
   FERRY_RUNTIME_API: {
     errorType: 'Ferry.RuntimeApiError',
     status: null,
-    summary: 'the Runtime API answered 5xx: Ferry exits, as the contract asks',
+    summary: 'the Runtime API answered 5xx, a reset, garbage or nothing in time: Ferry exits so Lambda replaces the sandbox',
   },
 } as const satisfies Record<string, ErrorEntry>;
 

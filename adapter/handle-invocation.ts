@@ -10,7 +10,9 @@ import { detectEvent, isTextBody, type AppRequest, type AppResponse, type EventC
 import type { Logger } from './log.ts';
 import type { AppClient, AppResponseHead } from './proxy/app-client.ts';
 import { addContextHeaders, rewriteRequest } from './proxy/request-context.ts';
+import { requestProblem } from './proxy/validate-request.ts';
 import { compressResponse } from './respond/compression.ts';
+import { discardBody, malformedResponse, statusProblem, withoutBodyIfNone } from './respond/app-response-check.ts';
 import { ferryResponse } from './respond/ferry-response.ts';
 import { BUFFERED_RESPONSE_LIMIT } from './respond/limits.ts';
 import { readBody } from './respond/read-body.ts';
@@ -88,6 +90,11 @@ async function answer(invocation: Invocation, deps: HandlerDeps, signal: AbortSi
     ? (response: AppResponseHead | AppResponse) => writeStreamed(response, invocation, signal, deps)
     : (response: AppResponseHead | AppResponse) => writeBuffered(response, request, detected.codec, event, invocation, signal, deps);
 
+  const problem = requestProblem(request);
+  if (problem !== undefined) {
+    log.error('the request cannot be sent to the app', { request_id: invocation.requestId, reason: problem });
+    return writeResult(ferryResponse('FERRY_INVALID_EVENT', `The request cannot be forwarded: ${problem}.`));
+  }
   if (!(await deps.appReady(deadlineAt))) {
     return writeResult(ferryResponse('FERRY_APP_NOT_READY', 'The app did not become ready before the invocation deadline.'));
   }
@@ -95,9 +102,29 @@ async function answer(invocation: Invocation, deps: HandlerDeps, signal: AbortSi
   try {
     head = await deps.app.send(request, signal);
   } catch (error) {
+    if (outOfFiles(error)) return fail('FERRY_OUT_OF_FILE_DESCRIPTORS', outOfFilesMessage(error));
     return writeResult(appFailure(error, signal, invocation, deps));
   }
-  return writeResult(head);
+  const badStatus = statusProblem(head.statusCode);
+  if (badStatus !== undefined) {
+    discardBody(head);
+    log.error('the app answered with an invalid status', { request_id: invocation.requestId, status: head.statusCode });
+    return writeResult(ferryResponse('FERRY_INVALID_APP_RESPONSE', badStatus));
+  }
+  return writeResult(withoutBodyIfNone(head, request.method));
+}
+
+/**
+ * EMFILE/ENFILE: Ferry (or the machine) has no file descriptor left for a connection. The app is
+ * not to blame, so this must never count as "the app stopped answering", which ends the sandbox.
+ */
+function outOfFiles(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === 'EMFILE' || code === 'ENFILE';
+}
+
+function outOfFilesMessage(error: unknown): string {
+  return `Ferry could not open a connection to the app: out of file descriptors (${describeError(error)}). Something in the sandbox holds too many open files; the app itself was not reached.`;
 }
 
 /** Turn a failed request to the app into the response the client gets. */
@@ -105,6 +132,11 @@ function appFailure(error: unknown, signal: AbortSignal, invocation: Invocation,
   if (signal.aborted) {
     deps.log.error('the app did not answer before the deadline', { request_id: invocation.requestId, margin_ms: deps.config.deadlineMarginMs });
     return ferryResponse('FERRY_DEADLINE_EXCEEDED', 'The app did not answer before the invocation deadline.');
+  }
+  const malformed = malformedResponse(error);
+  if (malformed !== undefined) {
+    deps.log.error('the app answered with a response that is not valid HTTP', { request_id: invocation.requestId, reason: describeError(error) });
+    return ferryResponse('FERRY_INVALID_APP_RESPONSE', malformed);
   }
   const code = (error as { code?: string }).code;
   if (code === 'UND_ERR_INVALID_ARG') {
@@ -172,6 +204,8 @@ async function passThrough(
   fail: (code: FerryErrorCode, message: string, extra?: Record<string, unknown>) => Promise<void>,
 ): Promise<void> {
   Object.assign(request.headers, deps.extraHeaders?.(invocation));
+  const problem = requestProblem(request);
+  if (problem !== undefined) return fail('FERRY_INVALID_EVENT', `The event cannot be passed through to the app: ${problem}.`);
   if (!(await deps.appReady(invocation.deadlineMs - deps.config.deadlineMarginMs))) {
     return fail('FERRY_APP_NOT_READY', 'The app did not become ready before the invocation deadline.');
   }
@@ -185,6 +219,7 @@ async function passThrough(
     body = read.body;
   } catch (error) {
     if (signal.aborted) return fail('FERRY_DEADLINE_EXCEEDED', `The app did not answer the event at ${deps.config.passThroughPath} before the invocation deadline.`);
+    if (outOfFiles(error)) return fail('FERRY_OUT_OF_FILE_DESCRIPTORS', outOfFilesMessage(error));
     deps.onAppUnreachable();
     return fail('FERRY_APP_CONNECTION_FAILED', `The app did not answer the event at ${deps.config.passThroughPath}: ${describeError(error)}`);
   }

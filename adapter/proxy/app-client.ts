@@ -10,6 +10,7 @@
 import { Pool } from 'undici';
 import type { Readable } from 'node:stream';
 import type { AppRequest, HeaderMap } from '../events/index.ts';
+import { APP_RESPONSE_HEADER_LIMIT } from '../respond/limits.ts';
 import { wideReadConnector } from './wide-read-socket.ts';
 
 /**
@@ -44,7 +45,7 @@ export function createAppClient(host: string, port: number, options: AppClientOp
   // undici refuses keepAliveTimeout 0; "never reuse" is `reset` (Connection: close) on each request instead.
   const neverReuse = idleTimeoutMs === 0;
   const newPool = () =>
-    new Pool(origin, { pipelining: 1, headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: Math.max(1, idleTimeoutMs), connect: wideReadConnector });
+    new Pool(origin, { pipelining: 1, headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: Math.max(1, idleTimeoutMs), maxHeaderSize: APP_RESPONSE_HEADER_LIMIT, connect: wideReadConnector });
   let pool = newPool();
   let lastUsed = Date.now();
 
@@ -82,7 +83,14 @@ export function createAppClient(host: string, port: number, options: AppClientOp
         return await attempt(request, signal, currentPool());
       } catch (error) {
         const code = (error as { code?: string }).code;
-        if (signal.aborted || !code || !STALE_SOCKET_CODES.has(code)) throw error;
+        if (signal.aborted || !code || !STALE_SOCKET_CODES.has(code)) {
+          // The connection this request took may be in any state (undici kept one open for every
+          // request it refused): retire the pool, whose close() ends it once nothing uses it.
+          const old = pool;
+          pool = newPool();
+          void old.close().catch(() => undefined);
+          throw error;
+        }
         // The pooled socket died (typically across a freeze): one retry on a fresh connection.
         const old = pool;
         pool = newPool();

@@ -46,7 +46,7 @@ export function removeBasePath(target: string, base: string): string {
 }
 
 function moveHeader(request: AppRequest, from: string, to: string): void {
-  const value = request.headers[from];
+  const value = Object.hasOwn(request.headers, from) ? request.headers[from] : undefined;
   if (value === undefined) return;
   delete request.headers[from];
   request.headers[to] = value;

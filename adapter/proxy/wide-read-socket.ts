@@ -28,8 +28,15 @@ export const wideReadConnector: buildConnector.connector = (options, callback) =
   });
 };
 
+/** The start of a request head as undici writes it (`GET /path…`): method, space, origin-form target. */
+const REQUEST_LINE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+ \//;
+/** An interim `100 Continue` block, complete. */
+const CONTINUE_BLOCK = /^HTTP\/1\.[01] 100 [^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n/;
+
 class WideReadSocket extends Duplex {
   readonly #socket: net.Socket;
+  /** A request head went out and no byte of its answer came back yet. */
+  #awaitingAnswer = false;
 
   constructor(to: { host: string; port: number }, onConnect: (error?: Error) => void) {
     // Strings are decoded into Buffers before `_write` (Writable's default): undici writes request
@@ -41,7 +48,7 @@ class WideReadSocket extends Duplex {
       onread: {
         buffer: (readBuffer ??= Buffer.allocUnsafe(READ_BYTES)),
         // false (too much unread) stops reading until `_read` resumes it.
-        callback: (bytes, data) => this.push(Buffer.from(data.subarray(0, bytes))),
+        callback: (bytes, data) => this.push(this.#withoutContinue(Buffer.from(data.subarray(0, bytes)))),
       },
     });
     let connected = false;
@@ -69,15 +76,33 @@ class WideReadSocket extends Duplex {
     });
   }
 
+  /**
+   * undici fails a request whose answer starts with an unsolicited `100 Continue` ("bad
+   * response"), which servers may send and clients must ignore (RFC 9110 §15.2): drop that block
+   * when it is the first thing read after a request head (it fits in one read).
+   */
+  #withoutContinue(chunk: Buffer): Buffer {
+    if (!this.#awaitingAnswer) return chunk;
+    this.#awaitingAnswer = false;
+    const found = CONTINUE_BLOCK.exec(chunk.toString('latin1', 0, Math.min(chunk.length, 1024)));
+    return found ? chunk.subarray(found[0].length) : chunk;
+  }
+
+  #noteWrite(chunk: Buffer): void {
+    if (REQUEST_LINE.test(chunk.toString('latin1', 0, Math.min(chunk.length, 32)))) this.#awaitingAnswer = true;
+  }
+
   override _read(): void {
     this.#socket.resume();
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    this.#noteWrite(chunk);
     this.#socket.write(chunk, done);
   }
 
   override _writev(chunks: Array<{ chunk: Buffer }>, done: (error?: Error | null) => void): void {
+    this.#noteWrite(chunks[0].chunk);
     this.#socket.cork();
     for (let i = 0; i < chunks.length - 1; i++) this.#socket.write(chunks[i].chunk);
     this.#socket.write(chunks[chunks.length - 1].chunk, done);

@@ -98,7 +98,7 @@ function header(headers: HeaderMap, name: string): { key: string; value: string 
 
 /** Headers with `name` replaced (case-insensitively) by `value`. */
 function withHeader(headers: HeaderMap, name: string, value: string | string[]): HeaderMap {
-  const out: HeaderMap = {};
+  const out: HeaderMap = Object.create(null); // the app names the headers: `__proto__` is one
   for (const [key, existing] of Object.entries(headers)) if (key.toLowerCase() !== name) out[key] = existing;
   out[name] = value;
   return out;

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { splitHostPort } from './extensions-api.ts';
 import type { Invocation } from './invocation.ts';
-import { postOutcome, resultHeaders, type PostOutcome } from './runtime-api.ts';
+import { RESULT_ANSWER_TIMEOUT_MS, postOutcome, resultHeaders, unanswered, type PostOutcome } from './runtime-api.ts';
 
 export const STREAM_CONTENT_TYPE = 'application/vnd.awslambda.http-integration-response';
 const ERROR_TYPE_TRAILER = 'Lambda-Runtime-Function-Error-Type';
@@ -80,9 +80,22 @@ export function createStreamOpener(address: string): (invocation: Invocation) =>
     }
 
     async function finish(): Promise<PostOutcome> {
-      const res = await answer;
-      res.resume();
-      await once(res, 'end');
+      // Bounded like the buffered post (runtime-api.ts): a Runtime API that fails the upload is fatal.
+      let timer: NodeJS.Timeout | undefined;
+      const silence = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${RESULT_ANSWER_TIMEOUT_MS} ms`)), RESULT_ANSWER_TIMEOUT_MS);
+      });
+      let res: http.IncomingMessage;
+      try {
+        res = await Promise.race([answer, silence]);
+        res.resume();
+        await Promise.race([once(res, 'end'), silence]);
+      } catch (error) {
+        req.destroy();
+        throw unanswered('the streamed /response', error);
+      } finally {
+        clearTimeout(timer);
+      }
       // The body is not read: the status is all Ferry acts on after a stream.
       return postOutcome(res.statusCode ?? 0, 'the streamed /response', '');
     }

@@ -2,11 +2,13 @@
  * Runtime API client on an undici pool with keep-alive. `/next` is a long poll with no timeout:
  * the sandbox may be frozen for hours while it is pending. Every response body is consumed.
  */
-import { Pool } from 'undici';
-import { FerryError } from '../errors.ts';
+import { Pool, type Dispatcher } from 'undici';
+import { FerryError, describeError } from '../errors.ts';
 import { parseInvocation, type Invocation } from './invocation.ts';
 
 const PREFIX = '/2018-06-01/runtime';
+/** How long the Runtime API may take to answer a posted result (it answers a local 6 MB post in milliseconds). */
+export const RESULT_ANSWER_TIMEOUT_MS = 5_000;
 
 /** What the Runtime API said to a result, as far as Ferry needs to act on it. */
 export type PostOutcome = 'accepted' | 'rejected' | 'too-large' | 'late';
@@ -41,6 +43,16 @@ function containerError(call: string, status: number, body: string): FerryError 
   return new FerryError('FERRY_RUNTIME_API', `Runtime API answered ${call} with HTTP ${status} (container error); exiting${body ? `: ${body.slice(0, 200)}` : ''}`);
 }
 
+/**
+ * A result post that got no HTTP answer: silence, a reset or bytes that are not HTTP. The Runtime
+ * API is this sandbox's only source of work and the only way to answer, so one that fails a result
+ * is broken for good: Ferry exits (the loop treats FERRY_RUNTIME_API as fatal) and Lambda replaces
+ * the sandbox, as after a 5xx, rather than hang silently or serve invocations it cannot answer.
+ */
+export function unanswered(call: string, error: unknown): FerryError {
+  return new FerryError('FERRY_RUNTIME_API', `The Runtime API did not answer ${call} (${describeError(error)}); exiting so Lambda replaces the sandbox`, { cause: error });
+}
+
 /** Headers Ferry echoes on /response and /error. */
 export function resultHeaders(invocation: Invocation): Record<string, string> {
   return invocation.invocationNonce ? { 'lambda-runtime-invocation-id': invocation.invocationNonce } : {};
@@ -56,8 +68,14 @@ export function createRuntimeApi(address: string, options: RuntimeApiOptions = {
   });
 
   async function post(path: string, headers: Record<string, string>, body: Buffer | string, what: string): Promise<PostOutcome> {
-    const res = await pool.request({ method: 'POST', path, headers, body });
-    const text = await res.body.text();
+    let res: Dispatcher.ResponseData;
+    let text: string;
+    try {
+      res = await pool.request({ method: 'POST', path, headers, body, headersTimeout: RESULT_ANSWER_TIMEOUT_MS, bodyTimeout: RESULT_ANSWER_TIMEOUT_MS });
+      text = await res.body.text();
+    } catch (error) {
+      throw unanswered(what, error);
+    }
     const outcome = postOutcome(res.statusCode, what, text);
     if (outcome !== 'accepted') options.onRejected?.(what, res.statusCode, text.slice(0, 500));
     return outcome;
@@ -66,7 +84,9 @@ export function createRuntimeApi(address: string, options: RuntimeApiOptions = {
   return {
     async next() {
       for (let attempt = 0; ; attempt++) {
-        const res = await pool.request({ method: 'GET', path: `${PREFIX}/invocation/next` });
+        const res = await pool.request({ method: 'GET', path: `${PREFIX}/invocation/next` }).catch((error: unknown) => {
+          throw new FerryError('FERRY_RUNTIME_API', `The Runtime API did not answer /next (${describeError(error)}); exiting so Lambda replaces the sandbox`, { cause: error });
+        });
         if (res.statusCode === 200) {
           const event = Buffer.from(await res.body.arrayBuffer());
           return parseInvocation(res.headers, event);

@@ -43,3 +43,28 @@ describe('test/bench/README.md', () => {
     expect(readme).not.toContain('<!-- bench:start -->');
   });
 });
+
+describe('README Limits table', () => {
+  const table = section('limits');
+  const rows = [...table.matchAll(/`([A-Z_]+)` = (\d+)/g)].map((m) => [m[1]!, Number(m[2])] as const);
+  /** `const NAME = 64 * 1024;` anywhere in the adapter, evaluated (digits, `_` and `*` only). */
+  function constantInCode(name: string): number | undefined {
+    const files = ['adapter/respond/limits.ts', 'adapter/runtime/runtime-api.ts', 'adapter/handle-invocation.ts', 'adapter/serve.ts'];
+    for (const file of files) {
+      const found = new RegExp(`const ${name} = ([\\d_ *]+);`).exec(readFileSync(`${ROOT}/${file}`, 'utf8'));
+      if (found) return found[1]!.split('*').reduce((product, factor) => product * Number(factor.replaceAll('_', '').trim()), 1);
+    }
+    return undefined;
+  }
+
+  it('lists every limit defined in adapter/respond/limits.ts', () => {
+    const defined = names(readFileSync(`${ROOT}/adapter/respond/limits.ts`, 'utf8'), /export const ([A-Z_]+) =/g);
+    expect(defined.size).toBeGreaterThan(0);
+    for (const name of defined) expect(rows.map(([n]) => n)).toContain(name);
+  });
+
+  it('states each limit with the value the code has', () => {
+    expect(rows.length).toBeGreaterThanOrEqual(7);
+    for (const [name, value] of rows) expect([name, constantInCode(name)]).toEqual([name, value]);
+  });
+});

@@ -10,7 +10,7 @@ import { decodeBody, encodeBody } from '../shared/body.ts';
 import { joinCookieLines } from '../shared/cookies.ts';
 import { field, isObject, missing, stringField } from '../shared/fields.ts';
 import { addForwardedDefaults } from '../shared/forwarded.ts';
-import { requestHeaders, responseHeaderList } from '../shared/headers.ts';
+import { emptyHeaderMap, requestHeaders, responseHeaderList } from '../shared/headers.ts';
 import { pickParams, queryFromDecoded } from '../shared/query.ts';
 import { requestTarget } from '../shared/target.ts';
 import type { AppRequest, AppResponse, DecodeOptions, EncodeOptions, EventCodec } from '../types.ts';
@@ -45,8 +45,9 @@ function toRequest(event: any, options: DecodeOptions, stageInPath: boolean): Ap
 }
 
 function toResult(response: AppResponse, _event: unknown, options: EncodeOptions): PayloadV1Result {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // The app names these headers: no prototype, so `__proto__` stays a header (see emptyHeaderMap).
+  const headers = emptyHeaderMap() as Record<string, string>;
+  const multiValueHeaders = emptyHeaderMap() as Record<string, string[]>;
   for (const [name, values] of responseHeaderList(response.headers)) {
     // API Gateway merges both maps; a name in `multiValueHeaders` keeps all its values there.
     if (name === 'set-cookie' || values.length > 1) multiValueHeaders[name] = values;

@@ -19,8 +19,24 @@ export function decodeBody(body: unknown, isBase64Encoded: unknown): Buffer | nu
   // A hand-written test event may carry a JSON object as its body: send it as JSON text.
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   if (text === '') return null;
-  const bytes = isBase64Encoded === true || isBase64Encoded === 'true' ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
+  const bytes = isBase64Encoded === true || isBase64Encoded === 'true' ? fromBase64(text) : Buffer.from(text, 'utf8');
   return bytes.length === 0 ? null : bytes;
+}
+
+/**
+ * Base64 (standard or URL-safe alphabet, padding optional), strictly: Node's decoder skips any
+ * character outside the alphabet, so a corrupted body would reach the app as other bytes.
+ */
+const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
+
+function fromBase64(text: string): Buffer {
+  const unpadded = text.replace(/=+$/, '');
+  if (!BASE64.test(text) || unpadded.length % 4 === 1 || (text.length !== unpadded.length && text.length % 4 !== 0)) {
+    const bad = /[^A-Za-z0-9+/_=-]/.exec(text);
+    const where = bad ? `: ${JSON.stringify(bad[0])} at offset ${bad.index} is outside the base64 alphabet` : ' (its length or padding is wrong)';
+    throw new Error(`the body is marked isBase64Encoded but is not valid base64${where}`);
+  }
+  return Buffer.from(text, 'base64');
 }
 
 /** A response body as the result carries it. */

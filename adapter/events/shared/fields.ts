@@ -10,9 +10,9 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** `value[key]` when `value` is an object, else `undefined`. */
+/** `value[key]` when `value` is an object that has it as its own field, else `undefined`. */
 export function field(value: unknown, key: string): unknown {
-  return isObject(value) ? value[key] : undefined;
+  return isObject(value) && Object.hasOwn(value, key) ? value[key] : undefined;
 }
 
 /** A string field, or `undefined` when missing, empty or not a string. */

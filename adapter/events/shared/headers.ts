@@ -45,9 +45,17 @@ export const RESPONSE_HOP_BY_HOP: ReadonlySet<string> = new Set([
   'upgrade',
 ]);
 
+/**
+ * A header map for names that come from outside (a client, the app): no prototype, so names
+ * such as `constructor` or `__proto__` are plain headers, never Object.prototype's members.
+ */
+export function emptyHeaderMap(): HeaderMap {
+  return Object.create(null) as HeaderMap;
+}
+
 /** Appends one value, turning a single value into an array on the second one. */
 export function appendHeader(headers: HeaderMap, name: string, value: string): void {
-  const existing = headers[name];
+  const existing = Object.hasOwn(headers, name) ? headers[name] : undefined;
   if (existing === undefined) headers[name] = value;
   else if (Array.isArray(existing)) existing.push(value);
   else headers[name] = [existing, value];
@@ -55,7 +63,7 @@ export function appendHeader(headers: HeaderMap, name: string, value: string): v
 
 /** Every value of a header, in order (`[]` when absent). */
 export function headerValues(headers: HeaderMap, name: string): string[] {
-  const value = headers[name];
+  const value = Object.hasOwn(headers, name) ? headers[name] : undefined;
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
 }
@@ -83,7 +91,7 @@ function readBag(bag: unknown, into: HeaderMap, skip?: ReadonlySet<string>): voi
  * hop-by-hop headers removed (see {@link REQUEST_HOP_BY_HOP}).
  */
 export function requestHeaders(multiValueHeaders: unknown, headers: unknown): HeaderMap {
-  const out: HeaderMap = {};
+  const out = emptyHeaderMap();
   if (isObject(multiValueHeaders)) {
     readBag(multiValueHeaders, out);
     readBag(headers, out, new Set(Object.keys(out)));
@@ -119,7 +127,7 @@ export function responseHeaderList(headers: HeaderMap): Array<[string, string[]]
  * The core can use this for the streaming prelude too.
  */
 export function commaJoinedHeaders(headers: HeaderMap): { headers: Record<string, string>; cookies: string[] } {
-  const single: Record<string, string> = {};
+  const single = emptyHeaderMap() as Record<string, string>;
   let cookies: string[] = [];
   for (const [name, values] of responseHeaderList(headers)) {
     if (name === 'set-cookie') cookies = values;

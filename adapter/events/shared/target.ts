@@ -62,9 +62,14 @@ function escapeTarget(text: string, part: 'path' | 'query'): string {
   return start === 0 ? text : out + text.slice(start);
 }
 
-/** The path as it goes on the request line; `''` becomes `/`. See the module comment. */
+/**
+ * The path as it goes on the request line, always origin-form: `''` becomes `/`, and a path
+ * without its leading `/` gets one, so `http://169.254.169.254/latest` reaches the app as the
+ * path `/http://169.254.169.254/latest`, never as an absolute-form target naming another host
+ * (which apps and proxies that honour absolute-form would follow). See the module comment.
+ */
 export function escapePath(path: string): string {
-  return path === '' ? '/' : escapeTarget(path, 'path');
+  return escapeTarget(path.startsWith('/') ? path : `/${path}`, 'path');
 }
 
 /** A query string (no leading `?`) as it goes on the request line: verbatim unless it holds characters a request line cannot carry. */
