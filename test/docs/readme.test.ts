@@ -49,7 +49,7 @@ describe('README Limits table', () => {
   const rows = [...table.matchAll(/`([A-Z_]+)` = (\d+)/g)].map((m) => [m[1]!, Number(m[2])] as const);
   /** `const NAME = 64 * 1024;` anywhere in the adapter, evaluated (digits, `_` and `*` only). */
   function constantInCode(name: string): number | undefined {
-    const files = ['adapter/respond/limits.ts', 'adapter/runtime/runtime-api.ts', 'adapter/handle-invocation.ts', 'adapter/serve.ts'];
+    const files = ['adapter/respond/limits.ts', 'adapter/runtime/runtime-api.ts', 'adapter/handle-invocation.ts', 'adapter/lifecycle/app-health.ts'];
     for (const file of files) {
       const found = new RegExp(`const ${name} = ([\\d_ *]+);`).exec(readFileSync(`${ROOT}/${file}`, 'utf8'));
       if (found) return found[1]!.split('*').reduce((product, factor) => product * Number(factor.replaceAll('_', '').trim()), 1);

@@ -34,7 +34,7 @@ describe('the error catalogue', () => {
 
   it('gives a status to exactly the errors Ferry answers HTTP clients with', () => {
     const withStatus = entries.filter(([, entry]) => entry.status !== null).map(([code]) => code);
-    expect(withStatus.sort()).toEqual(['FERRY_APP_CONNECTION_FAILED', 'FERRY_APP_NOT_READY', 'FERRY_DEADLINE_EXCEEDED', 'FERRY_INVALID_EVENT', 'FERRY_RESPONSE_TOO_LARGE']);
+    expect(withStatus.sort()).toEqual(['FERRY_APP_CONNECTION_FAILED', 'FERRY_APP_NOT_READY', 'FERRY_DEADLINE_EXCEEDED', 'FERRY_INVALID_APP_RESPONSE', 'FERRY_INVALID_EVENT', 'FERRY_RESPONSE_TOO_LARGE']);
   });
 });
 
