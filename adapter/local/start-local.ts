@@ -9,6 +9,7 @@ import { startEmulator, type Emulator } from './emulator/index.ts';
 import { freePort } from './free-port.ts';
 import { startFrontDoor, type LocalEventSource } from './front-door/index.ts';
 import { locateFerry } from './locate-ferry.ts';
+import { prefixed } from './log-prefix.ts';
 import { startSandbox, type Sandbox } from './sandbox.ts';
 
 export interface LocalOptions {
@@ -79,6 +80,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalLambda> {
     options.onLog?.(entry);
   };
 
+  if (options.appPort !== undefined && options.appPort === (options.port ?? 3000)) {
+    throw new TypeError(`startLocal: the app port (${options.appPort}) is the front door's port: the front door listens there, so the app cannot. Leave the app port out (a free one is picked and passed as PORT) or choose another.`);
+  }
   const appPort = options.appPort ?? (await freePort());
   const emulator = await startEmulator({ freeze: options.freeze ?? true, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
   let sandbox: Sandbox | undefined;
@@ -143,7 +147,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalLambda> {
 
 /** Resolves when Ferry asked for the first invocation; rejects on an Init error, an early exit or the time limit. */
 function initDone(emulator: Emulator, sandbox: Sandbox, timeoutMs: number, logs: LocalLog[]): Promise<void> {
-  const tail = () => logs.slice(-15).map((l) => `  [${l.source}] ${l.line}`).join('\n') || '  (no output)';
+  const tail = () => logs.slice(-15).map((l) => `  ${prefixed(l)}`).join('\n') || '  (no output)';
   return new Promise<void>((resolve, reject) => {
     const cleanups: Array<() => void> = [];
     const finish = (error?: Error) => {
