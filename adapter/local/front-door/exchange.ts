@@ -46,6 +46,13 @@ export async function handleExchange(req: IncomingMessage, res: ServerResponse, 
   if (event.length > INVOKE_PAYLOAD_LIMIT_BYTES) return answer(gateway.replies.requestTooLarge, `event of ${event.length} bytes is over Lambda's ${INVOKE_PAYLOAD_LIMIT_BYTES}-byte invoke limit`);
 
   const relay = createStreamRelay(res);
+  // A client that goes away mid-stream does not stop the function on AWS ("streamed responses
+  // are not interrupted or stopped when the invoking client connection is broken"): the upload
+  // goes on and is discarded, as here. See docs/streaming-on-lambda.md.
+  let clientGone = false;
+  res.once('close', () => {
+    if (!res.writableEnded) clientGone = true;
+  });
   let timedOut = false;
   const timer =
     gateway.integrationTimeout &&
@@ -79,6 +86,7 @@ export async function handleExchange(req: IncomingMessage, res: ServerResponse, 
 
   if (relay.started) {
     const failure = streamFailure(result);
+    if (clientGone) return done(relay.statusCode ?? 200, 'streamed; the client went away before the end, and the function ran on to it, as on AWS');
     if (failure === undefined) {
       res.end();
       return done(relay.statusCode ?? 200, 'streamed');
