@@ -35,6 +35,8 @@ export function parseLocalArgs(argv: readonly string[]): ParsedLocalArgs {
         event: { type: 'string', short: 'e' },
         'invoke-mode': { type: 'string' },
         'no-freeze': { type: 'boolean' },
+        inspector: { type: 'boolean' },
+        'no-inspector': { type: 'boolean' },
         'app-port': { type: 'string' },
         timeout: { type: 'string' },
         env: { type: 'string', multiple: true },
@@ -75,6 +77,7 @@ export function parseLocalArgs(argv: readonly string[]): ParsedLocalArgs {
     if (eq <= 0) problems.push(`--env takes KEY=VALUE; got '${pair}'`);
     else env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
+  if (values.inspector && values['no-inspector']) problems.push('--inspector and --no-inspector contradict each other: choose one');
   if (problems.length > 0) return { kind: 'invalid', problems };
 
   const options: LocalOptions = { command, freeze: !values['no-freeze'] };
@@ -85,5 +88,7 @@ export function parseLocalArgs(argv: readonly string[]): ParsedLocalArgs {
   if (appPort !== undefined) options.appPort = appPort;
   if (timeout !== undefined) options.timeoutMs = timeout * 1000;
   if (Object.keys(env).length > 0) options.env = env;
+  if (values.inspector) options.inspector = true;
+  if (values['no-inspector']) options.inspector = false;
   return { kind: 'run', options };
 }

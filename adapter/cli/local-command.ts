@@ -29,6 +29,7 @@ export async function runLocal(options: LocalOptions, io: Io): Promise<number> {
   }
   const mode = `${options.event ?? 'function-url'}, ${options.invokeMode ?? 'buffered'}, freeze ${options.freeze === false ? 'off' : 'on'}`;
   io.out(`Ferry local is ready at ${lambda.url} (${mode}); press Ctrl-C to stop.`);
+  io.out(`  ${lambda.inspectorStatus}`);
 
   const signal = await stopped;
   io.err(`[lambda] ${signal}: shutting down (SIGTERM to the app, SHUTDOWN to Ferry)`);

@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import { startEmulator, type Emulator } from './emulator/index.ts';
 import { freePort } from './free-port.ts';
 import { startFrontDoor, type LocalEventSource } from './front-door/index.ts';
+import { createJournal, INSPECTOR_PATH, type Journal } from './inspector/index.ts';
 import { locateFerry } from './locate-ferry.ts';
 import { prefixed } from './log-prefix.ts';
 import { startSandbox, type Sandbox } from './sandbox.ts';
@@ -37,6 +38,12 @@ export interface LocalOptions {
   ferryPath?: string;
   /** How long Init (Ferry registered, app ready) may take; default 15000 ms. */
   initTimeoutMs?: number;
+  /**
+   * The inspector at `/_ferry` on the front door's port (every invocation: event, request,
+   * result, timings, log lines; credentials included). Default: on when the front door listens
+   * on loopback only, off otherwise; `true` turns it on anywhere, `false` off.
+   */
+  inspector?: boolean;
   /** Every log line as it happens: the app's output, Ferry's, and the front door's (`lambda`). */
   onLog?: (log: LocalLog) => void;
 }
@@ -57,6 +64,10 @@ export interface LocalLambda {
   invoke: Emulator['invoke'];
   /** Every log line so far (app, Ferry, front door). */
   readonly logs: LocalLog[];
+  /** `http://127.0.0.1:PORT/_ferry`, or undefined when the inspector is off. */
+  readonly inspectorUrl: string | undefined;
+  /** Why the inspector is on or off, for the startup line. */
+  readonly inspectorStatus: string;
   /** Lambda's shutdown (SIGTERM to the app, SHUTDOWN to Ferry), then closes the front door and the emulator. */
   close(): Promise<void>;
 }
@@ -74,17 +85,21 @@ export async function startLocal(options: LocalOptions): Promise<LocalLambda> {
   const cwd = options.cwd ?? process.cwd();
   const ferryPath = locateFerry(options.ferryPath, cwd);
   const logs: LocalLog[] = [];
+  let journal: Journal | undefined;
   const log = (source: LocalLog['source'], line: string) => {
     const entry = { source, line };
     logs.push(entry);
+    journal?.log(source, line);
     options.onLog?.(entry);
   };
+  const inspector = inspectorSetting(options);
 
   if (options.appPort !== undefined && options.appPort === (options.port ?? 3000)) {
     throw new TypeError(`startLocal: the app port (${options.appPort}) is the front door's port: the front door listens there, so the app cannot. Leave the app port out (a free one is picked and passed as PORT) or choose another.`);
   }
   const appPort = options.appPort ?? (await freePort());
   const emulator = await startEmulator({ freeze: options.freeze ?? true, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+  if (inspector.on) journal = createJournal(emulator);
   let sandbox: Sandbox | undefined;
   let stopping = false;
   try {
@@ -117,6 +132,13 @@ export async function startLocal(options: LocalOptions): Promise<LocalLambda> {
     host: options.host,
     region: emulator.options.region,
     onLog: (line) => log('lambda', line),
+    inspector: journal && {
+      journal,
+      notes: [
+        `Every invocation through this front door, live. It shows headers and bodies as they are, credentials included.`,
+        `${INSPECTOR_PATH} belongs to the inspector while it is on: an app route ${INSPECTOR_PATH} is not reached (ferry local --no-inspector, or startLocal({ inspector: false }), gives it back).`,
+      ],
+    },
   }).catch(async (error: unknown) => {
     stopping = true;
     await sandbox!.stop().catch(() => undefined);
@@ -133,6 +155,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalLambda> {
     sandbox: running,
     invoke: (event, invokeOptions) => emulator.invoke(event, invokeOptions),
     logs,
+    inspectorUrl: journal ? `${door.url}${INSPECTOR_PATH}` : undefined,
+    inspectorStatus: journal ? `inspector at ${door.url}${INSPECTOR_PATH} (an app route ${INSPECTOR_PATH} is not reached while it is on)` : inspector.why,
     close() {
       closing ??= (async () => {
         stopping = true;
@@ -143,6 +167,18 @@ export async function startLocal(options: LocalOptions): Promise<LocalLambda> {
       return closing;
     },
   };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** The inspector shows credentials: beyond loopback only when asked for explicitly. */
+function inspectorSetting(options: LocalOptions): { on: boolean; why: string } {
+  if (options.inspector === false) return { on: false, why: 'inspector off' };
+  const host = options.host ?? '127.0.0.1';
+  if (options.inspector === undefined && !LOOPBACK.has(host)) {
+    return { on: false, why: `inspector off: the front door listens on ${host}, beyond loopback, and the inspector shows every request's credentials (--inspector turns it on)` };
+  }
+  return { on: true, why: '' };
 }
 
 /** Resolves when Ferry asked for the first invocation; rejects on an Init error, an early exit or the time limit. */

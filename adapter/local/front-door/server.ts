@@ -4,6 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isInspectorPath, serveInspector, type Journal } from '../inspector/index.ts';
 import { EVENT_BUILDERS, type LocalEventSource } from './events/index.ts';
 import { handleExchange, type Invoke } from './exchange.ts';
 import { GATEWAYS } from './gateways.ts';
@@ -21,6 +22,8 @@ export interface FrontDoorOptions {
   region?: string;
   /** One line per request (`GET /hello 200 12 ms`) and per error the front end answers. */
   onLog?: (line: string) => void;
+  /** Serve the inspector at /_ferry from this journal (the app's own /_ferry is then not reached). */
+  inspector?: { journal: Journal; notes: string[] };
 }
 
 export interface FrontDoor {
@@ -59,8 +62,10 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     gateway: GATEWAYS[source],
     context: { region: options.region ?? 'us-east-1', protocol: 'http' as const, port },
     log,
+    journal: options.inspector?.journal,
   };
   server.on('request', (req, res) => {
+    if (options.inspector && isInspectorPath(req.url)) return serveInspector(req, res, options.inspector.journal, options.inspector.notes);
     handleExchange(req, res, deps).catch((error: unknown) => {
       log(`${req.method} ${req.url} front door error: ${(error as Error).stack ?? String(error)}`);
       if (!res.headersSent) res.writeHead(500);
