@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
 import { startEmulator, type Emulator } from './emulator/index.ts';
 import { freePort } from './free-port.ts';
-import { startFrontDoor, type LocalEventSource } from './front-door/index.ts';
+import { startFrontDoor, type LegacyEventSource, type LocalEventSource } from './front-door/index.ts';
 import { createJournal, INSPECTOR_PATH, type Journal } from './inspector/index.ts';
 import { locateFerry } from './locate-ferry.ts';
 import { prefixed } from './log-prefix.ts';
@@ -16,8 +16,9 @@ import { startSandbox, type Sandbox } from './sandbox.ts';
 export interface LocalOptions {
   /** The command that starts the app, e.g. `['node', 'server.js']`. It gets PORT (and AWS_LWA_PORT). */
   command: string[];
-  /** Which AWS front end the front door plays; default `function-url`. */
-  event?: LocalEventSource;
+  /** Which AWS front end the front door plays, by its codec's name; default `function-url`. The
+   *  names before the rename (`http-api`, `rest-api`, `lattice`) still work. */
+  event?: LocalEventSource | LegacyEventSource;
   /** Ferry's AWS_LWA_INVOKE_MODE; default `buffered`. Streams only for `function-url` and `rest-api`. */
   invokeMode?: 'buffered' | 'response_stream';
   /** The front door's port; default 3000; 0 picks a free one (use 0 in tests). */

@@ -28,7 +28,7 @@ async function allOfFerrysLines(l: LocalLambda): Promise<void> {
 describe('dropped Set-Cookie headers', () => {
   it.each([
     ['alb', /carries only the last one: enable multi-value headers on the ALB target group/],
-    ['lattice', /carries only the last one: VPC Lattice carries one Set-Cookie per response/],
+    ['lattice-v2', /carries only the last one: VPC Lattice carries one Set-Cookie per response/],
   ] as Array<[LocalEventSource, RegExp]>)('behind %s: one WARN with the fix, the first time only', async (event, fix) => {
     lambda = await startLocal({ command: APP, port: 0, event });
     for (let i = 0; i < 2; i++) {

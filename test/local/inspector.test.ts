@@ -85,7 +85,7 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRED)(browserTitle, () => {
     for (const name of ['event → delivered to Ferry', 'delivered → the app’s first byte', 'first → last byte', 'answered → post-response work done', 'answered → frozen']) {
       expect(after.timings[name]).toMatch(/^\d+ ms$/);
     }
-  });
+  }, 60_000); // Chromium's start alone takes seconds on a loaded 2-core machine.
 });
 
 describe('when the inspector is on', () => {

@@ -5,15 +5,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isInspectorPath, serveInspector, type Journal } from '../inspector/index.ts';
-import { EVENT_BUILDERS, type LocalEventSource } from './events/index.ts';
+import { canonicalEventSource, EVENT_BUILDERS, type LegacyEventSource, type LocalEventSource } from './events/index.ts';
 import { handleExchange, type Invoke } from './exchange.ts';
 import { GATEWAYS } from './gateways.ts';
 
 export interface FrontDoorOptions {
   /** How to reach Lambda: the emulator's `invoke`. */
   invoke: Invoke;
-  /** Which front end to play; default `function-url`. */
-  event?: LocalEventSource;
+  /** Which front end to play; default `function-url` (legacy names such as `http-api` work too). */
+  event?: LocalEventSource | LegacyEventSource;
   /** Default 3000; 0 picks a free port. */
   port?: number;
   /** Default `127.0.0.1`. */
@@ -39,12 +39,12 @@ export interface FrontDoor {
  *
  * @example
  * const emulator = await startEmulator();
- * const door = await startFrontDoor({ invoke: emulator.invoke, event: 'http-api', port: 0 });
+ * const door = await startFrontDoor({ invoke: emulator.invoke, event: 'http-api-v2', port: 0 });
  * await fetch(`${door.url}/hello`);
  * await door.close();
  */
 export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
-  const source = options.event ?? 'function-url';
+  const source = canonicalEventSource(options.event ?? 'function-url');
   const host = options.host ?? '127.0.0.1';
   const log = options.onLog ?? (() => undefined);
   const server = createServer();
