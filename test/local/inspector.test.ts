@@ -30,12 +30,15 @@ afterEach(async () => {
 });
 
 /** Evaluate `expression` in the page until it returns a truthy value. */
-async function waitInPage<T>(page: Page, what: string, expression: string, timeoutMs = 15_000): Promise<T> {
+async function waitInPage<T>(page: Page, what: string, expression: string, timeoutMs = 15_000, show = 'document.body.innerText.slice(0, 3000)'): Promise<T> {
   const end = Date.now() + timeoutMs;
   while (true) {
     const { result } = await page('Runtime.evaluate', { expression, returnByValue: true });
     if (result.value) return result.value as T;
-    if (Date.now() > end) throw new Error(`the inspector page never showed ${what}`);
+    if (Date.now() > end) {
+      const { result: shown } = await page('Runtime.evaluate', { expression: show, returnByValue: true });
+      throw new Error(`the inspector page never showed ${what}; it shows:\n${shown.value}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -77,6 +80,8 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRED)(browserTitle, () => {
 
     const after = await waitInPage<any>(page, 'the finished invocation, frozen', `(() => { const r = ${rowOf('/live?who=chromium')}; return r && r.state === 'done' && r.timings['answered → frozen'] !== '–' ? r : null; })()`);
     expect(after.status).toBe('200');
+    // The page itself causes no invocation (no /favicon.ico request reaches the app).
+    expect(await page('Runtime.evaluate', { expression: `${rowOf('/favicon.ico')} === null`, returnByValue: true })).toMatchObject({ result: { value: true } });
     expect(after.bytes).toBe(600);
     expect(JSON.parse(after.event)).toMatchObject({ rawPath: '/live', rawQueryString: 'who=chromium', requestContext: { http: { method: 'GET' } } });
     expect(JSON.parse(after.appRequest)).toMatchObject({ method: 'GET', target: '/live?who=chromium' });

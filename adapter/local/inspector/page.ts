@@ -31,6 +31,8 @@ ${r.note ? `<p class="note">${escape(r.note)}</p>` : ''}
 </details>`;
 }
 
+// The page's empty icon (`<link rel="icon" href="data:,">`): without it the browser asks the front door for /favicon.ico, which is an
+// invocation of the app (and a row here) for every page load.
 const SCRIPT = `
 const list = document.getElementById('invocations');
 const source = new EventSource('/_ferry/events');
@@ -51,6 +53,7 @@ source.onerror = () => (document.getElementById('live').textContent = 'disconnec
 export function renderPage(rows: string[], notes: string[]): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Ferry inspector</title>
+<link rel="icon" href="data:,">
 <style>
 body { font: 14px system-ui, sans-serif; margin: 1.5rem; }
 pre { background: #f4f4f4; padding: .5rem; overflow: auto; max-height: 20rem; }
