@@ -43,22 +43,31 @@ const SIGNAL_GRACE_MS = 250;
  */
 export function startApp(command: string[], log: Logger): AppProcess {
   const [file, ...args] = command;
-  const child: ChildProcess = spawn(file!, args, { stdio: 'inherit', env: process.env });
+  // Its own process group: `sh -c …`, `npm start` and `npx next start` run the real server as a
+  // grandchild, which a signal to the child alone would leave running. The group gets them all.
+  const child: ChildProcess = spawn(file!, args, { stdio: 'inherit', env: process.env, detached: true });
+  const signalApp = (signal: NodeJS.Signals) => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // The group is gone (or was never made): fall back to the child itself.
+      child.kill(signal);
+    }
+  };
   let ended: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   /** Set once Ferry itself stops the app: its exit is then expected, not reported. */
   let expected = false;
   let listeners: ExitListener[] = [];
 
   // Never leave the app behind: whatever way Ferry exits, the app goes with it.
-  const killOnFerryExit = () => {
-    if (!ended) child.kill('SIGKILL');
-  };
+  // After the child exited too: what it started may still be in its group.
+  const killOnFerryExit = () => signalApp('SIGKILL');
   process.on('exit', killOnFerryExit);
 
   const end = (code: number | null, signal: NodeJS.Signals | null) => {
     if (ended) return;
     ended = { code, signal };
-    process.off('exit', killOnFerryExit);
     if (expected) return;
     const toCall = listeners;
     listeners = [];
@@ -88,11 +97,11 @@ export function startApp(command: string[], log: Logger): AppProcess {
       whenStopped();
     };
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      signalApp('SIGKILL');
       finish();
     }, SIGNAL_GRACE_MS);
     child.once('exit', finish);
-    child.kill(signal);
+    signalApp(signal);
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
@@ -108,7 +117,7 @@ export function startApp(command: string[], log: Logger): AppProcess {
     },
     kill() {
       expected = true;
-      if (!ended) child.kill('SIGTERM');
+      if (!ended) signalApp('SIGTERM');
     },
   };
 }

@@ -13,6 +13,7 @@ import { addContextHeaders, rewriteRequest } from './proxy/request-context.ts';
 import { requestProblem } from './proxy/validate-request.ts';
 import { compressResponse } from './respond/compression.ts';
 import { discardBody, malformedResponse, statusProblem, withoutBodyIfNone } from './respond/app-response-check.ts';
+import { warnIfCookiesDropped } from './respond/dropped-cookies.ts';
 import { ferryResponse } from './respond/ferry-response.ts';
 import { BUFFERED_RESPONSE_LIMIT } from './respond/limits.ts';
 import { readBody } from './respond/read-body.ts';
@@ -177,6 +178,7 @@ async function writeBuffered(
   }
   if (config.compression) response = compressResponse(response, joined(request.headers['accept-encoding']));
 
+  warnIfCookiesDropped(codec, event, response, log);
   let payload = JSON.stringify(codec.toResult(response, event, { isTextBody }));
   if (Buffer.byteLength(payload) > BUFFERED_RESPONSE_LIMIT) {
     payload = JSON.stringify(codec.toResult(tooLarge(Buffer.byteLength(payload), log, invocation), event, { isTextBody }));

@@ -2,7 +2,7 @@
  * `ferry local` flags → startLocal options. Pure: argv in, options or every problem out.
  */
 import { parseArgs } from 'node:util';
-import { EVENT_SOURCES, isEventSource } from '../local/front-door/index.ts';
+import { canonicalEventSource, EVENT_SOURCES, isEventSource, LEGACY_EVENT_SOURCES } from '../local/front-door/index.ts';
 import type { LocalOptions } from '../local/index.ts';
 
 export type ParsedLocalArgs =
@@ -35,6 +35,8 @@ export function parseLocalArgs(argv: readonly string[]): ParsedLocalArgs {
         event: { type: 'string', short: 'e' },
         'invoke-mode': { type: 'string' },
         'no-freeze': { type: 'boolean' },
+        inspector: { type: 'boolean' },
+        'no-inspector': { type: 'boolean' },
         'app-port': { type: 'string' },
         timeout: { type: 'string' },
         env: { type: 'string', multiple: true },
@@ -64,7 +66,7 @@ export function parseLocalArgs(argv: readonly string[]): ParsedLocalArgs {
   const timeout = integer('timeout', 1, 900);
 
   const event = values.event as string | undefined;
-  if (event !== undefined && !isEventSource(event)) problems.push(`--event must be one of ${EVENT_SOURCES.join(', ')}; got '${event}'`);
+  if (event !== undefined && !isEventSource(event)) problems.push(`--event must be one of ${EVENT_SOURCES.join(', ')} (or the older ${Object.keys(LEGACY_EVENT_SOURCES).join(', ')}); got '${event}'`);
   const invokeMode = values['invoke-mode'] as string | undefined;
   if (invokeMode !== undefined && !(INVOKE_MODES as readonly string[]).includes(invokeMode)) {
     problems.push(`--invoke-mode must be one of ${INVOKE_MODES.join(', ')}; got '${invokeMode}'`);
@@ -75,15 +77,18 @@ export function parseLocalArgs(argv: readonly string[]): ParsedLocalArgs {
     if (eq <= 0) problems.push(`--env takes KEY=VALUE; got '${pair}'`);
     else env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
+  if (values.inspector && values['no-inspector']) problems.push('--inspector and --no-inspector contradict each other: choose one');
   if (problems.length > 0) return { kind: 'invalid', problems };
 
   const options: LocalOptions = { command, freeze: !values['no-freeze'] };
   if (port !== undefined) options.port = port;
   if (values.host !== undefined) options.host = values.host as string;
-  if (event !== undefined && isEventSource(event)) options.event = event;
+  if (event !== undefined && isEventSource(event)) options.event = canonicalEventSource(event);
   if (invokeMode !== undefined) options.invokeMode = invokeMode as LocalOptions['invokeMode'];
   if (appPort !== undefined) options.appPort = appPort;
   if (timeout !== undefined) options.timeoutMs = timeout * 1000;
   if (Object.keys(env).length > 0) options.env = env;
+  if (values.inspector) options.inspector = true;
+  if (values['no-inspector']) options.inspector = false;
   return { kind: 'run', options };
 }

@@ -2,17 +2,15 @@
  * `ferry local`: startLocal with its log lines printed under a prefix per source, the URL to open,
  * and Lambda's shutdown on Ctrl-C (SIGINT) or SIGTERM.
  */
-import { startLocal, type LocalLog, type LocalOptions } from '../local/index.ts';
+import { startLocal, type LocalOptions } from '../local/index.ts';
+import { prefixed } from '../local/log-prefix.ts';
 
 export interface Io {
   out: (line: string) => void;
   err: (line: string) => void;
 }
 
-/** `[app] …`, `[ferry] …` (Ferry's own lines already carry it), `[lambda] …`. */
-export function prefixed(log: LocalLog): string {
-  return log.line.startsWith(`[${log.source}]`) ? log.line : `[${log.source}] ${log.line}`;
-}
+export { prefixed };
 
 /** Runs until SIGINT or SIGTERM; resolves with the exit code. */
 export async function runLocal(options: LocalOptions, io: Io): Promise<number> {
@@ -31,6 +29,7 @@ export async function runLocal(options: LocalOptions, io: Io): Promise<number> {
   }
   const mode = `${options.event ?? 'function-url'}, ${options.invokeMode ?? 'buffered'}, freeze ${options.freeze === false ? 'off' : 'on'}`;
   io.out(`Ferry local is ready at ${lambda.url} (${mode}); press Ctrl-C to stop.`);
+  io.out(`  ${lambda.inspectorStatus}`);
 
   const signal = await stopped;
   io.err(`[lambda] ${signal}: shutting down (SIGTERM to the app, SHUTDOWN to Ferry)`);

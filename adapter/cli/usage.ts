@@ -8,9 +8,12 @@ Runs the app behind the whole AWS Lambda path on this machine: a local front doo
 Options:
   -p, --port <n>            front door port (default 3000; 0 picks a free one)
       --host <address>      front door interface (default 127.0.0.1)
-  -e, --event <source>      ${EVENT_SOURCES.join(' | ')} (default function-url)
+  -e, --event <source>      ${EVENT_SOURCES.join(' | ')} (default function-url;
+                            the codecs' names: http-api, rest-api and lattice still work)
       --invoke-mode <mode>  buffered | response_stream (default buffered)
       --no-freeze           do not freeze the sandbox between invocations
+      --no-inspector        no inspector at /_ferry (it is on by default on loopback)
+      --inspector           the inspector even when --host is beyond loopback (it shows credentials)
       --app-port <n>        the port the app listens on (default: a free port, passed as PORT)
       --timeout <seconds>   the function timeout (default 30)
       --env KEY=VALUE       environment for Ferry and the app (repeatable)

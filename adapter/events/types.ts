@@ -58,4 +58,9 @@ export interface EventCodec {
   toRequest(event: any, options: DecodeOptions): AppRequest;
   /** `event` is the request event: some sources answer in the request's shape (ALB multi-value). */
   toResult(response: AppResponse, event: any, options: EncodeOptions): Record<string, unknown>;
+  /**
+   * Sources whose result holds one Set-Cookie (ALB single-value, VPC Lattice): how to carry them
+   * all, for the warning when `toResult` must drop some; undefined when this event carries all.
+   */
+  oneCookieOnly?(event: any): string | undefined;
 }

@@ -11,11 +11,13 @@
  * const { exitCodes, killed } = await sandbox.stop();
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import type { Readable } from 'node:stream';
 import type { Emulator } from './emulator/index.ts';
+import { lambdaEnvironment, runtimeOnlyEnvironment } from './sandbox/environment.ts';
+import { createLogLines } from './sandbox/log-lines.ts';
+import { guardAgainstOrphans } from './sandbox/orphan-guard.ts';
+import { signalTree, treeTargets, type TreeTargets } from './sandbox/process-tree.ts';
+import { untilGone, withTimeout } from './sandbox/settle.ts';
 
 export interface SandboxOptions {
   emulator: Emulator;
@@ -29,8 +31,10 @@ export interface SandboxOptions {
   onLog?: (source: string, line: string) => void;
   /** How long each extension may take to register; default 10000. */
   registerTimeoutMs?: number;
-  /** Start the processes in their own process group, so a terminal's Ctrl-C reaches only the
-   *  caller, which then shuts the sandbox down the Lambda way (SIGTERM, SHUTDOWN). Default false. */
+  /** Start each process in a process group of its own, so a terminal's Ctrl-C reaches only the
+   *  caller, which then shuts the sandbox down the Lambda way (SIGTERM to the runtime's whole
+   *  group, SHUTDOWN). Default false. Either way `stop()` SIGKILLs everything the processes
+   *  started (`sh -c`, `npm start`, `npx`: the real server is a grandchild). */
   ownProcessGroup?: boolean;
 }
 
@@ -71,29 +75,13 @@ interface Launched {
   spawned: Promise<void>;
 }
 
-const LOG_TAIL = 15;
-
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { emulator } = options;
   const registerTimeoutMs = options.registerTimeoutMs ?? 10_000;
-  const logs: Array<{ source: string; line: string; at: number }> = [];
-  const lines = new EventEmitter();
-  lines.setMaxListeners(0);
+  const output = createLogLines(options.onLog);
+  const tail = output.tail;
   const launched: Launched[] = [];
   let stopping: Promise<StopResult> | undefined;
-
-  const addLog = (source: string, line: string) => {
-    const entry = { source, line, at: performance.now() };
-    logs.push(entry);
-    options.onLog?.(source, line);
-    lines.emit('line', entry);
-  };
-  const tail = (source: string) =>
-    logs
-      .filter((l) => l.source === source)
-      .slice(-LOG_TAIL)
-      .map((l) => `    ${l.line}`)
-      .join('\n') || '    (no output)';
 
   const uniqueSource = (name: string) => {
     let source = name;
@@ -126,15 +114,21 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       });
     });
     if (child.pid !== undefined) emulator.sandboxPids.add(child.pid);
-    splitLines(child.stdout!, (line) => addLog(source, line));
-    splitLines(child.stderr!, (line) => addLog(source, line));
+    output.follow(child.stdout!, source);
+    output.follow(child.stderr!, source);
     emulator.record('process-spawned', { source, pid: child.pid });
     return entry;
   }
 
-  async function killAll(): Promise<void> {
-    for (const p of launched) if (!p.exit) p.child.kill('SIGKILL');
+  /** Every process the sandbox's processes are or started, found now. */
+  const everything = (): TreeTargets => treeTargets(launched.flatMap((p) => (p.child.pid === undefined ? [] : [p.child.pid])));
+
+  /** SIGKILL the whole tree (as found now and in `also`), then wait until it is gone. */
+  async function killTree(also?: TreeTargets): Promise<void> {
+    const now = everything();
+    for (const targets of also ? [also, now] : [now]) signalTree(targets, 'SIGKILL');
     await withTimeout(Promise.all(launched.map((p) => p.exited)), 2000);
+    await untilGone([...now.members, ...(also?.members ?? [])], 2000);
   }
 
   // 1. Extensions, all at once, each waited for until it registered.
@@ -146,7 +140,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   try {
     await Promise.all(extensions.map((p) => registered(p)));
   } catch (error) {
-    await killAll();
+    await killTree();
     throw error;
   }
 
@@ -177,7 +171,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   // 2. Only now the function's process.
   const [command, ...args] = options.runtime.command;
   if (!command) {
-    await killAll();
+    await killTree();
     throw new TypeError('runtime.command must name an executable');
   }
   const runtimeEnv = {
@@ -190,25 +184,36 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   try {
     await runtime.spawned;
   } catch (error) {
-    await killAll();
+    await killTree();
     throw error;
+  }
+
+  function signalRuntime(signal: NodeJS.Signals): void {
+    const pid = runtime.child.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(options.ownProcessGroup ? -pid : pid, signal);
+    } catch {
+      // Already gone.
+    }
   }
 
   async function stop(reason: 'spindown' | 'timeout' | 'failure' = 'spindown', stopOptions: StopOptions = {}): Promise<StopResult> {
     const windowMs = stopOptions.windowMs ?? (emulator.extensions.length > 0 ? 2000 : 500);
     emulator.record('sandbox-stop', { reason, windowMs });
-    // Lambda's order: SIGTERM to the runtime, then SHUTDOWN to the extensions (which thaws the sandbox).
-    if (!runtime.exit) runtime.child.kill('SIGTERM');
+    // Lambda's order: SIGTERM to the runtime (its whole group: `npm start` and `sh -c` pass it to
+    // the real server that way), then SHUTDOWN to the extensions (which thaws the sandbox).
+    if (!runtime.exit) signalRuntime('SIGTERM');
+    // Found at once, while the signal is on its way: a wrapper (sh, npm) that exits first would
+    // hide its children from the ppid walk. (Before the signal, the ~10-40 ms /proc scan would
+    // delay the shutdown it starts.)
+    const tree = everything();
     await emulator.shutdown(reason, windowMs);
     const allExited = Promise.all(launched.map((p) => p.exited));
     if (windowMs > 0) await withTimeout(allExited, windowMs);
-    const killed: string[] = [];
-    for (const p of launched) {
-      if (p.exit) continue;
-      killed.push(p.source);
-      p.child.kill('SIGKILL');
-    }
-    await withTimeout(allExited, 2000);
+    const killed = launched.filter((p) => !p.exit).map((p) => p.source);
+    // The sandbox is gone after the window: so is everything its processes started.
+    await killTree(tree);
     const exitCodes: Record<string, number | null> = {};
     const signals: Record<string, NodeJS.Signals | null> = {};
     for (const p of launched) {
@@ -221,122 +226,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   return {
     processes: launched.map((p) => p.child),
     runtime: runtime.child,
-    logs,
+    logs: output.logs,
     waitForLog(pattern, timeoutMs = 5000) {
-      const found = logs.find((l) => pattern.test(l.line));
-      if (found) return Promise.resolve(found.line);
-      return new Promise((resolve, reject) => {
-        const onLine = (entry: { line: string }) => {
-          if (!pattern.test(entry.line)) return;
-          clearTimeout(timer);
-          lines.off('line', onLine);
-          resolve(entry.line);
-        };
-        const timer = setTimeout(() => {
-          lines.off('line', onLine);
-          const recent = logs.slice(-LOG_TAIL).map((l) => `    [${l.source}] ${l.line}`).join('\n') || '    (no output)';
-          reject(new Error(`waitForLog(${pattern}) timed out after ${timeoutMs} ms. Last lines:\n${recent}`));
-        }, timeoutMs);
-        lines.on('line', onLine);
-      });
+      return output.waitFor(pattern, timeoutMs);
     },
     stop(reason, stopOptions) {
       stopping ??= stop(reason, stopOptions);
       return stopping;
     },
   };
-}
-
-/** The variables every process in a Lambda sandbox sees (extensions and runtime alike). */
-function lambdaEnvironment(emulator: Emulator): Record<string, string> {
-  const o = emulator.options;
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-    HOME: process.env.HOME ?? '/tmp',
-    LANG: 'en_US.UTF-8',
-    TZ: ':UTC',
-    AWS_LAMBDA_RUNTIME_API: emulator.address,
-    AWS_LAMBDA_FUNCTION_NAME: o.functionName,
-    AWS_LAMBDA_FUNCTION_VERSION: o.functionVersion,
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(o.memoryMb),
-    AWS_REGION: o.region,
-    AWS_DEFAULT_REGION: o.region,
-    AWS_LAMBDA_INITIALIZATION_TYPE: o.maxConcurrency !== undefined ? 'lambda-managed-instances' : 'on-demand',
-    AWS_LAMBDA_LOG_FORMAT: 'Text',
-    // Dummies: something that reads credentials finds them, nothing can use them.
-    AWS_ACCESS_KEY_ID: 'AKIAFERRYLOCAL000000',
-    AWS_SECRET_ACCESS_KEY: 'ferry-local-not-a-secret',
-    AWS_SESSION_TOKEN: 'ferry-local-session-token',
-  };
-  if (o.maxConcurrency !== undefined) env.AWS_LAMBDA_MAX_CONCURRENCY = String(o.maxConcurrency);
-  return env;
-}
-
-/** What only the function's process sees: extensions get no handler, task root or log names. */
-function runtimeOnlyEnvironment(emulator: Emulator, taskRoot: string): Record<string, string> {
-  const o = emulator.options;
-  const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
-  return {
-    _HANDLER: o.handler,
-    LAMBDA_TASK_ROOT: taskRoot,
-    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${o.functionName}`,
-    AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[${o.functionVersion}]${Math.random().toString(16).slice(2).padEnd(16, '0').slice(0, 16)}`,
-  };
-}
-
-/** Split a stream into lines (LF or CRLF); a last line without a newline is flushed at the end. */
-function splitLines(stream: Readable, onLine: (line: string) => void): void {
-  let rest = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (text: string) => {
-    rest += text;
-    let at: number;
-    while ((at = rest.indexOf('\n')) >= 0) {
-      onLine(rest.slice(0, at).replace(/\r$/, ''));
-      rest = rest.slice(at + 1);
-    }
-  });
-  stream.on('end', () => {
-    if (rest) onLine(rest);
-    rest = '';
-  });
-  stream.on('error', () => {});
-}
-
-function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    promise.then(
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-    );
-  });
-}
-
-/** Children still alive when this (test) process exits are SIGKILLed: never leave orphans. */
-const liveChildren = new Set<ChildProcess>();
-let orphanGuardInstalled = false;
-function guardAgainstOrphans(child: ChildProcess): void {
-  liveChildren.add(child);
-  child.once('exit', () => liveChildren.delete(child));
-  child.once('error', () => {
-    if (child.pid === undefined) liveChildren.delete(child);
-  });
-  if (orphanGuardInstalled) return;
-  orphanGuardInstalled = true;
-  process.once('exit', () => {
-    for (const c of liveChildren) {
-      try {
-        c.kill('SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
-  });
 }

@@ -7,15 +7,18 @@ import type { ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
 import { startEmulator, type Emulator } from './emulator/index.ts';
 import { freePort } from './free-port.ts';
-import { startFrontDoor, type LocalEventSource } from './front-door/index.ts';
+import { startFrontDoor, type LegacyEventSource, type LocalEventSource } from './front-door/index.ts';
+import { createJournal, INSPECTOR_PATH, type Journal } from './inspector/index.ts';
 import { locateFerry } from './locate-ferry.ts';
+import { prefixed } from './log-prefix.ts';
 import { startSandbox, type Sandbox } from './sandbox.ts';
 
 export interface LocalOptions {
   /** The command that starts the app, e.g. `['node', 'server.js']`. It gets PORT (and AWS_LWA_PORT). */
   command: string[];
-  /** Which AWS front end the front door plays; default `function-url`. */
-  event?: LocalEventSource;
+  /** Which AWS front end the front door plays, by its codec's name; default `function-url`. The
+   *  names before the rename (`http-api`, `rest-api`, `lattice`) still work. */
+  event?: LocalEventSource | LegacyEventSource;
   /** Ferry's AWS_LWA_INVOKE_MODE; default `buffered`. Streams only for `function-url` and `rest-api`. */
   invokeMode?: 'buffered' | 'response_stream';
   /** The front door's port; default 3000; 0 picks a free one (use 0 in tests). */
@@ -36,6 +39,12 @@ export interface LocalOptions {
   ferryPath?: string;
   /** How long Init (Ferry registered, app ready) may take; default 15000 ms. */
   initTimeoutMs?: number;
+  /**
+   * The inspector at `/_ferry` on the front door's port (every invocation: event, request,
+   * result, timings, log lines; credentials included). Default: on when the front door listens
+   * on loopback only, off otherwise; `true` turns it on anywhere, `false` off.
+   */
+  inspector?: boolean;
   /** Every log line as it happens: the app's output, Ferry's, and the front door's (`lambda`). */
   onLog?: (log: LocalLog) => void;
 }
@@ -56,6 +65,10 @@ export interface LocalLambda {
   invoke: Emulator['invoke'];
   /** Every log line so far (app, Ferry, front door). */
   readonly logs: LocalLog[];
+  /** `http://127.0.0.1:PORT/_ferry`, or undefined when the inspector is off. */
+  readonly inspectorUrl: string | undefined;
+  /** Why the inspector is on or off, for the startup line. */
+  readonly inspectorStatus: string;
   /** Lambda's shutdown (SIGTERM to the app, SHUTDOWN to Ferry), then closes the front door and the emulator. */
   close(): Promise<void>;
 }
@@ -73,14 +86,21 @@ export async function startLocal(options: LocalOptions): Promise<LocalLambda> {
   const cwd = options.cwd ?? process.cwd();
   const ferryPath = locateFerry(options.ferryPath, cwd);
   const logs: LocalLog[] = [];
+  let journal: Journal | undefined;
   const log = (source: LocalLog['source'], line: string) => {
     const entry = { source, line };
     logs.push(entry);
+    journal?.log(source, line);
     options.onLog?.(entry);
   };
+  const inspector = inspectorSetting(options);
 
+  if (options.appPort !== undefined && options.appPort === (options.port ?? 3000)) {
+    throw new TypeError(`startLocal: the app port (${options.appPort}) is the front door's port: the front door listens there, so the app cannot. Leave the app port out (a free one is picked and passed as PORT) or choose another.`);
+  }
   const appPort = options.appPort ?? (await freePort());
   const emulator = await startEmulator({ freeze: options.freeze ?? true, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+  if (inspector.on) journal = createJournal(emulator);
   let sandbox: Sandbox | undefined;
   let stopping = false;
   try {
@@ -113,6 +133,13 @@ export async function startLocal(options: LocalOptions): Promise<LocalLambda> {
     host: options.host,
     region: emulator.options.region,
     onLog: (line) => log('lambda', line),
+    inspector: journal && {
+      journal,
+      notes: [
+        `Every invocation through this front door, live. It shows headers and bodies as they are, credentials included.`,
+        `${INSPECTOR_PATH} belongs to the inspector while it is on: an app route ${INSPECTOR_PATH} is not reached (ferry local --no-inspector, or startLocal({ inspector: false }), gives it back).`,
+      ],
+    },
   }).catch(async (error: unknown) => {
     stopping = true;
     await sandbox!.stop().catch(() => undefined);
@@ -129,6 +156,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalLambda> {
     sandbox: running,
     invoke: (event, invokeOptions) => emulator.invoke(event, invokeOptions),
     logs,
+    inspectorUrl: journal ? `${door.url}${INSPECTOR_PATH}` : undefined,
+    inspectorStatus: journal ? `inspector at ${door.url}${INSPECTOR_PATH} (an app route ${INSPECTOR_PATH} is not reached while it is on)` : inspector.why,
     close() {
       closing ??= (async () => {
         stopping = true;
@@ -141,9 +170,21 @@ export async function startLocal(options: LocalOptions): Promise<LocalLambda> {
   };
 }
 
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** The inspector shows credentials: beyond loopback only when asked for explicitly. */
+function inspectorSetting(options: LocalOptions): { on: boolean; why: string } {
+  if (options.inspector === false) return { on: false, why: 'inspector off' };
+  const host = options.host ?? '127.0.0.1';
+  if (options.inspector === undefined && !LOOPBACK.has(host)) {
+    return { on: false, why: `inspector off: the front door listens on ${host}, beyond loopback, and the inspector shows every request's credentials (--inspector turns it on)` };
+  }
+  return { on: true, why: '' };
+}
+
 /** Resolves when Ferry asked for the first invocation; rejects on an Init error, an early exit or the time limit. */
 function initDone(emulator: Emulator, sandbox: Sandbox, timeoutMs: number, logs: LocalLog[]): Promise<void> {
-  const tail = () => logs.slice(-15).map((l) => `  [${l.source}] ${l.line}`).join('\n') || '  (no output)';
+  const tail = () => logs.slice(-15).map((l) => `  ${prefixed(l)}`).join('\n') || '  (no output)';
   return new Promise<void>((resolve, reject) => {
     const cleanups: Array<() => void> = [];
     const finish = (error?: Error) => {

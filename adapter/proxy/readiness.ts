@@ -8,6 +8,7 @@ import { Client } from 'undici';
 import { statusIn, type Config } from '../config.ts';
 import { describeError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { appListeners, diagnoseListeners } from './listening-sockets.ts';
 
 const PROBE_INTERVAL_MS = 10;
 const PROGRESS_EVERY_MS = 2_000;
@@ -18,6 +19,8 @@ export interface ReadinessResult {
   probes: number;
   /** Why the last probe failed, for messages a person can act on. */
   lastFailure: string | undefined;
+  /** Where the app listens instead, when that is found (see listening-sockets.ts). */
+  diagnosis?: string | undefined;
 }
 
 type ProbeConfig = Pick<Config, 'host' | 'readinessPort' | 'readinessPath' | 'readinessProtocol' | 'healthyStatus' | 'probeTimeoutMs'>;
@@ -28,6 +31,7 @@ export async function waitForApp(config: ProbeConfig, untilMs: number, log: Logg
   let probes = 0;
   let lastFailure: string | undefined;
   let nextProgress = started + PROGRESS_EVERY_MS;
+  let diagnosis: string | undefined;
   const client = config.readinessProtocol === 'http' ? newProbeClient(config) : undefined;
   try {
     while (true) {
@@ -39,9 +43,12 @@ export async function waitForApp(config: ProbeConfig, untilMs: number, log: Logg
       const cutShort = timeout < config.probeTimeoutMs && failure.startsWith('no ');
       if (lastFailure === undefined || !cutShort) lastFailure = failure;
       const now = Date.now();
-      if (now >= untilMs) return { ready: false, waitedMs: now - started, probes, lastFailure };
+      if (now >= untilMs) return { ready: false, waitedMs: now - started, probes, lastFailure, diagnosis };
       if (now >= nextProgress) {
         log.info('waiting for the app', { target: target(config), waited_ms: now - started, last_probe: lastFailure });
+        // Said once, with the first progress line: the fix is the same every time.
+        const found = diagnosis === undefined ? diagnoseListeners(appListeners(process.env.AWS_LAMBDA_RUNTIME_API), config.host, config.readinessPort) : undefined;
+        if (found) log.warn((diagnosis = found));
         nextProgress = now + PROGRESS_EVERY_MS;
       }
       await new Promise((resolve) => setTimeout(resolve, Math.min(PROBE_INTERVAL_MS, Math.max(0, untilMs - now))));

@@ -5,23 +5,18 @@
 //
 //   npm run build && node test/browser/streamed-html.mjs     (needs `chromium`; CHROMIUM=path to override)
 //
-// Chromium is driven over the DevTools protocol on a pipe (--remote-debugging-pipe: fd 3 in,
-// fd 4 out, messages end with a NUL byte), so nothing but Node's built-ins is needed.
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+// Chromium is driven over the DevTools protocol on a pipe (test/helpers/chromium.mjs).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocal } from '../../dist/local.mjs';
+import { launchChromium } from '../helpers/chromium.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM ?? 'chromium';
 const LIMIT_MS = 30_000;
 
 
 /** What happened, in order: the app's log lines and what the browser showed. */
 const timeline = [];
-const profile = await mkdtemp(path.join(os.tmpdir(), 'ferry-chromium-'));
 let lambda;
 let browser;
 
@@ -54,12 +49,8 @@ async function check() {
     port: 0,
     onLog: (log) => log.source === 'app' && timeline.push(`app: ${log.line}`),
   });
-  browser = launchChromium();
-  const cdp = devtools(browser.child);
-
-  const { targetId } = await Promise.race([cdp.send('Target.createTarget', { url: 'about:blank' }), browser.failed]);
-  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: true });
-  const page = (method, params) => cdp.send(method, params, sessionId);
+  browser = await launchChromium();
+  const page = await browser.newPage();
 
   await page('Page.navigate', { url: `${lambda.url}/page` });
   const probe = "JSON.stringify({ first: !!document.getElementById('first'), second: !!document.getElementById('second'), state: document.readyState })";
@@ -78,74 +69,7 @@ async function check() {
   return 'pass';
 }
 
-function launchChromium() {
-  // Its own process group: /usr/bin/chromium is a wrapper script, and the browser it starts must
-  // go too when the check ends.
-  const child = spawn(
-    CHROMIUM,
-    [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--user-data-dir=${profile}`,
-      '--remote-debugging-pipe',
-      'about:blank',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], detached: true },
-  );
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
-  const failed = new Promise((_, reject) => {
-    child.once('error', (error) => reject(new Error(`could not start ${CHROMIUM} (${error.message}); install it (apt-get install -y chromium) or set CHROMIUM`)));
-    child.once('exit', (code, signal) => reject(new Error(`Chromium exited (${signal ?? code}):\n${stderr}`)));
-  });
-  failed.catch(() => undefined);
-  return { child, exited, failed };
-}
-
-/** A minimal DevTools protocol client over Chromium's pipe. */
-function devtools(child) {
-  const [, , , toBrowser, fromBrowser] = child.stdio;
-  const pending = new Map();
-  let nextId = 1;
-  let buffer = Buffer.alloc(0);
-  fromBrowser.on('data', (chunk) => {
-    buffer = Buffer.concat([buffer, chunk]);
-    let end;
-    while ((end = buffer.indexOf(0)) !== -1) {
-      const message = JSON.parse(buffer.subarray(0, end).toString('utf8'));
-      buffer = buffer.subarray(end + 1);
-      const waiting = message.id !== undefined && pending.get(message.id);
-      if (!waiting) continue;
-      pending.delete(message.id);
-      if (message.error) waiting.reject(new Error(`${waiting.method}: ${message.error.message}`));
-      else waiting.resolve(message.result);
-    }
-  });
-  return {
-    send(method, params = {}, sessionId) {
-      const id = nextId++;
-      toBrowser.write(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }) + '\0');
-      return new Promise((resolve, reject) => pending.set(id, { resolve, reject, method }));
-    },
-  };
-}
-
 async function cleanup() {
-  if (browser?.child.pid !== undefined && browser.child.exitCode === null && browser.child.signalCode === null) {
-    try {
-      process.kill(-browser.child.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-    await browser.exited;
-  }
+  await browser?.close();
   await lambda?.close().catch(() => undefined);
-  await rm(profile, { recursive: true, force: true }).catch(() => undefined);
 }

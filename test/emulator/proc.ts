@@ -15,3 +15,12 @@ export async function until(what: string, condition: () => boolean, timeoutMs = 
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/** Whether the process exists and is not a zombie. */
+export function isLive(pid: number): boolean {
+  try {
+    return procState(pid) !== 'Z';
+  } catch {
+    return false;
+  }
+}

@@ -24,7 +24,8 @@ describe('ferry local flags', () => {
       options: {
         command: ['node', 'server.js', '--port', '9'],
         port: 0,
-        event: 'rest-api',
+        // The older name still works, and becomes the codec's name.
+        event: 'rest-api-v1',
         invokeMode: 'response_stream',
         freeze: false,
         appPort: 8081,
@@ -40,7 +41,7 @@ describe('ferry local flags', () => {
       problems: [
         'the app command is missing: ferry local [options] -- <command>, e.g. ferry local -- node server.js',
         "--port must be an integer 0-65535; got 'abc'",
-        "--event must be one of function-url, http-api, rest-api, alb, alb-multi, lattice; got 'sqs'",
+        "--event must be one of function-url, http-api-v2, rest-api-v1, alb, alb-multi, lattice-v2 (or the older http-api, rest-api, lattice); got 'sqs'",
         "--env takes KEY=VALUE; got 'NOEQUALS'",
       ],
     });

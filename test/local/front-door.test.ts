@@ -77,7 +77,7 @@ describe('buffered results', () => {
   });
 
   it('a REST result merges headers and multiValueHeaders, Set-Cookie repeated', async () => {
-    const { url } = await frontDoor(() => buffered({ statusCode: 200, headers: { 'content-type': 'text/plain' }, multiValueHeaders: { 'set-cookie': ['a=1', 'b=2'] }, body: 'ok', isBase64Encoded: false }), 'rest-api');
+    const { url } = await frontDoor(() => buffered({ statusCode: 200, headers: { 'content-type': 'text/plain' }, multiValueHeaders: { 'set-cookie': ['a=1', 'b=2'] }, body: 'ok', isBase64Encoded: false }), 'rest-api-v1');
     const res = await send(url);
     expect(res.headers['set-cookie']).toEqual(['a=1', 'b=2']);
     expect(res.body.toString()).toBe('ok');
@@ -102,7 +102,7 @@ describe('buffered results', () => {
     expect([inferred.status, inferred.headers['content-type'], inferred.body.toString()]).toEqual([200, 'application/json', '{"hello":"world"}']);
     await door!.close();
 
-    const rest = await frontDoor(() => buffered({ hello: 'world' }), 'rest-api');
+    const rest = await frontDoor(() => buffered({ hello: 'world' }), 'rest-api-v1');
     const malformed = await send(rest.url);
     expect(malformed.status).toBe(502);
     expect(JSON.parse(malformed.body.toString())).toEqual({ message: 'Internal server error' });
@@ -119,7 +119,7 @@ describe('failures, as the front end reports them', () => {
   });
 
   it('a function timeout is the source’s function error (HTTP API: 500)', async () => {
-    const { url } = await frontDoor(() => ({ outcome: 'timeout' }), 'http-api');
+    const { url } = await frontDoor(() => ({ outcome: 'timeout' }), 'http-api-v2');
     const res = await send(url);
     expect(res.status).toBe(500);
     expect(lines[0]).toContain('timed out');

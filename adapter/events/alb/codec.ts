@@ -50,5 +50,10 @@ function toResult(response: AppResponse, event: unknown, options: EncodeOptions)
   return { ...head, headers, ...encodeBody(response, options) };
 }
 
+function oneCookieOnly(event: unknown): string | undefined {
+  if (isObject(field(event, 'multiValueHeaders'))) return undefined;
+  return 'enable multi-value headers on the ALB target group (attribute lambda.multi_value_headers.enabled=true) so every Set-Cookie reaches the client';
+}
+
 /** ALB Lambda target. ALB cannot stream; 1 MB each way. */
-export const albCodec: EventCodec = { source: 'alb', canStream: false, toRequest, toResult };
+export const albCodec: EventCodec = { source: 'alb', canStream: false, toRequest, toResult, oneCookieOnly };

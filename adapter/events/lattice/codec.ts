@@ -61,6 +61,10 @@ function toResult(response: AppResponse, _event: unknown, options: EncodeOptions
   };
 }
 
+/** Lattice has no multi-value mode: the fix is in the app. */
+const oneCookieOnly = () =>
+  'VPC Lattice carries one Set-Cookie per response: have the app set a single cookie (e.g. one session cookie holding the values), or put the function behind an ALB with multi-value headers or API Gateway';
+
 /** VPC Lattice, event structure version 2. Lattice cannot stream; 6 MB each way. */
 export const latticeV2Codec: EventCodec = {
   source: 'lattice-v2',
@@ -68,6 +72,7 @@ export const latticeV2Codec: EventCodec = {
   toRequest: (event) =>
     toRequest(event, { path: event?.path, query: event?.queryStringParameters, body: event?.body, isBase64Encoded: event?.isBase64Encoded }),
   toResult,
+  oneCookieOnly,
 };
 
 /** VPC Lattice, event structure version 1 (snake_case fields, no requestContext). */
@@ -77,4 +82,5 @@ export const latticeV1Codec: EventCodec = {
   toRequest: (event) =>
     toRequest(event, { path: event?.raw_path, query: event?.query_string_parameters, body: event?.body, isBase64Encoded: event?.is_base64_encoded }),
   toResult,
+  oneCookieOnly,
 };

@@ -1,9 +1,11 @@
+import { signalTree, treeTargets, type TreeTargets } from '../sandbox/process-tree.ts';
 import type { EventLog } from './event-log.ts';
 
 export interface FreezerOptions {
   enabled: boolean;
   /** The condition must still hold after this many ms (lets a process finish its last write). */
   settleMs: number;
+  /** The sandbox's processes; each is frozen with everything it started (its process tree). */
   pids: Set<number>;
   log: EventLog;
   /** The freeze condition, evaluated now. */
@@ -11,7 +13,7 @@ export interface FreezerOptions {
 }
 
 /**
- * The freeze simulation: SIGSTOP every sandbox process when the platform would freeze the
+ * The freeze simulation: SIGSTOP every sandbox process (and its descendants) when the platform would freeze the
  * sandbox, SIGCONT before the next event. A freeze only ever follows a state change that made
  * `canFreeze()` true, and `canFreeze()` is checked again after the settle delay: the delay
  * never freezes on its own.
@@ -21,19 +23,13 @@ export function createFreezer(options: FreezerOptions) {
   let frozen = false;
   let pending: NodeJS.Timeout | undefined;
 
+  /** What the last freeze stopped: the thaw continues exactly that. */
+  let stopped: TreeTargets = { groups: [], pids: [], members: [] };
+
   function signal(name: 'SIGSTOP' | 'SIGCONT'): number[] {
-    const signalled: number[] = [];
-    for (const pid of pids) {
-      try {
-        process.kill(pid, name);
-        signalled.push(pid);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        // ESRCH: the process already exited; nothing to freeze or thaw.
-        if (code !== 'ESRCH') log.record('signal-error', { pid, signal: name, code });
-      }
-    }
-    return signalled;
+    // A stopped process cannot fork, so the tree found at the freeze is the one to thaw.
+    if (name === 'SIGSTOP') stopped = treeTargets(pids);
+    return signalTree(stopped, name, (target, code) => log.record('signal-error', { target, signal: name, code }));
   }
 
   return {

@@ -188,16 +188,55 @@ export function createPlatform(opts: ResolvedEmulatorOptions, log: EventLog) {
     opts,
     managed,
     log,
-    state,
-    invocations,
-    queue,
-    runtimeWaiters,
+    /** Read-only for the handlers: every change goes through the methods below. */
+    state: state as Readonly<typeof state>,
+    invocations: invocations as ReadonlyMap<string, Invocation>,
+    runtimeWaiters: runtimeWaiters as ReadonlyArray<RuntimeWaiter>,
     sandboxPids,
     extensions,
     freezer,
-    partialOnTimeout,
-    active,
+    active: active as ReadonlySet<Invocation>,
     changed,
+
+    /** A runtime `/next` call parks until an invocation is there for it; the first one ends Init. */
+    runtimeWaits(waiter: RuntimeWaiter): void {
+      if (!state.initDone) {
+        state.initDone = true;
+        log.record('init-done', {});
+      }
+      runtimeWaiters.push(waiter);
+      log.record('runtime-next', { pending: runtimeWaiters.length });
+      changed();
+    },
+
+    /** A parked `/next` call's connection closed before an invocation was delivered on it. */
+    runtimeGaveUp(waiter: RuntimeWaiter): void {
+      const at = runtimeWaiters.indexOf(waiter);
+      if (at < 0 || waiter.res.writableFinished) return;
+      runtimeWaiters.splice(at, 1);
+      log.record('runtime-next-aborted', {});
+      changed();
+    },
+
+    /** The runtime began answering `inv` (`/response` or `/error`): a second answer is refused. */
+    answerStarted(inv: Invocation): void {
+      inv.answered = true;
+    },
+
+    /**
+     * A streamed `/response` began: no next invocation until it ends. `partial` describes what
+     * arrived so far, for the invoker if the deadline hits mid-upload.
+     */
+    uploadStarted(inv: Invocation, partial: () => Partial<InvokeResult>): void {
+      state.activeUploads++;
+      partialOnTimeout.set(inv, partial);
+    },
+
+    /** The streamed upload ended (complete or cut off); `finish`/`lateAnswer` and `changed()` follow. */
+    uploadEnded(inv: Invocation): void {
+      state.activeUploads--;
+      partialOnTimeout.delete(inv);
+    },
 
     invoke(event: unknown, options: InvokeOptions = {}): Promise<InvokeResult> {
       if (state.closed) return Promise.reject(new Error('the emulator is closed'));

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventLog } from './event-log.ts';
-import { createExtensionsApi } from './extensions-api.ts';
+import { createExtensionsApi } from './extensions-api-routes.ts';
 import type { Platform } from './platform.ts';
 import { reject } from './replies.ts';
-import { createRuntimeApi } from './runtime-api.ts';
+import { createRuntimeApi } from './runtime-api-routes.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, param: string) => void | Promise<void>;
 interface Route {

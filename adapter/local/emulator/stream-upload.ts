@@ -26,13 +26,12 @@ export function receiveStream(
   res: ServerResponse,
   rejectLate: (req: IncomingMessage, res: ServerResponse, inv: Invocation) => void,
 ): void {
-  const { opts, log, state } = platform;
+  const { opts, log } = platform;
   const options = inv.options;
   const result = inv.result;
   const uploadHeaders = { ...req.headers };
   result.streamed = true;
   result.uploadHeaders = uploadHeaders;
-  state.activeUploads++;
   log.record('stream-started', { requestId: inv.requestId });
 
   let prelude: StreamPrelude | undefined;
@@ -88,7 +87,7 @@ export function receiveStream(
     timings: { ...result.timings, preludeAt, firstByteAt: undefined, lastByteAt: undefined },
   });
   // If the deadline hits mid-upload, the invoker gets what arrived so far.
-  platform.partialOnTimeout.set(inv, () => ({ ...described(), payload: sink.peek(), bodyBytes: sink.bytes }));
+  platform.uploadStarted(inv, () => ({ ...described(), payload: sink.peek(), bodyBytes: sink.bytes }));
 
   let ended = false;
   req.on('data', (chunk: Buffer) => {
@@ -112,8 +111,7 @@ export function receiveStream(
   });
 
   function finishUpload() {
-    state.activeUploads--;
-    platform.partialOnTimeout.delete(inv);
+    platform.uploadEnded(inv);
     if (splitter) {
       const tail = splitter.end();
       if (tail.gaveUp) preludeError = `no 8-NUL delimiter within the first ${MAX_PRELUDE_BYTES} bytes: all of it was taken as body`;

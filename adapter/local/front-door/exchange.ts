@@ -10,8 +10,9 @@ import type { InvokeOptions, InvokeResult } from '../emulator/index.ts';
 import { readClientRequest } from './client-request.ts';
 import type { EventBuilder, EventContext } from './events/index.ts';
 import { INVOKE_PAYLOAD_LIMIT_BYTES, type Gateway, type GatewayReply } from './gateways.ts';
+import type { Journal } from '../inspector/index.ts';
 import { createStreamRelay, writeReply } from './respond.ts';
-import { readResult } from './result.ts';
+import { preludeHeaders, readResult } from './result.ts';
 
 /** How the front door reaches Lambda: the emulator's `invoke`. */
 export type Invoke = (event: unknown, options?: InvokeOptions) => Promise<InvokeResult>;
@@ -22,6 +23,8 @@ export interface ExchangeDeps {
   gateway: Gateway;
   context: Pick<EventContext, 'region' | 'protocol' | 'port'>;
   log: (line: string) => void;
+  /** The inspector's journal, when it is on: every exchange is recorded there. */
+  journal?: Journal;
 }
 
 export async function handleExchange(req: IncomingMessage, res: ServerResponse, deps: ExchangeDeps): Promise<void> {
@@ -30,11 +33,14 @@ export async function handleExchange(req: IncomingMessage, res: ServerResponse, 
   const method = req.method ?? 'GET';
   // A client that hangs up mid-stream must not take the front door down; Lambda carries on.
   res.on('error', () => undefined);
-  const done = (status: number | string, note?: string) =>
+  const requestId = randomUUID();
+  const done = (status: number | string, note?: string, buffered?: GatewayReply | { headers: Record<string, string | string[]>; body: Buffer | string }) => {
     deps.log(`${method} ${req.url} ${status} ${Math.round(performance.now() - startedAt)} ms${note ? ` (${note})` : ''}`);
+    deps.journal?.end(requestId, status, note, buffered && { headers: buffered.headers, body: Buffer.isBuffer(buffered.body) ? buffered.body : Buffer.from(buffered.body) });
+  };
   const answer = (reply: GatewayReply, note: string) => {
     if (!res.headersSent && !res.destroyed) writeReply(res, reply, method);
-    done(reply.statusCode, note);
+    done(reply.statusCode, note, reply);
   };
 
   const read = await readClientRequest(req, gateway.maxRequestBodyBytes);
@@ -45,7 +51,16 @@ export async function handleExchange(req: IncomingMessage, res: ServerResponse, 
   // Base64 bodies grow by a third: a body under the limit can still make an event over it.
   if (event.length > INVOKE_PAYLOAD_LIMIT_BYTES) return answer(gateway.replies.requestTooLarge, `event of ${event.length} bytes is over Lambda's ${INVOKE_PAYLOAD_LIMIT_BYTES}-byte invoke limit`);
 
+  deps.journal?.begin({ requestId, method, url: req.url ?? '/', event: JSON.parse(event.toString('utf8')) });
+
   const relay = createStreamRelay(res);
+  // A client that goes away mid-stream does not stop the function on AWS ("streamed responses
+  // are not interrupted or stopped when the invoking client connection is broken"): the upload
+  // goes on and is discarded, as here. See docs/streaming-on-lambda.md.
+  let clientGone = false;
+  res.once('close', () => {
+    if (!res.writableEnded) clientGone = true;
+  });
   let timedOut = false;
   const timer =
     gateway.integrationTimeout &&
@@ -59,11 +74,16 @@ export async function handleExchange(req: IncomingMessage, res: ServerResponse, 
   let result: InvokeResult;
   try {
     result = await deps.invoke(event, {
+      requestId,
       onPrelude: (prelude) => {
         if (timer) clearTimeout(timer);
         relay.onPrelude(prelude);
+        deps.journal?.prelude(requestId, relay.statusCode ?? 200, preludeHeaders(prelude));
       },
-      onBodyChunk: (chunk) => relay.onBodyChunk(chunk),
+      onBodyChunk: (chunk) => {
+        deps.journal?.chunk(requestId, chunk);
+        return relay.onBodyChunk(chunk);
+      },
       // The bytes go to the client as they come; the emulator needs to keep none of them.
       discardBody: true,
     });
@@ -79,6 +99,7 @@ export async function handleExchange(req: IncomingMessage, res: ServerResponse, 
 
   if (relay.started) {
     const failure = streamFailure(result);
+    if (clientGone) return done(relay.statusCode ?? 200, 'streamed; the client went away before the end, and the function ran on to it, as on AWS');
     if (failure === undefined) {
       res.end();
       return done(relay.statusCode ?? 200, 'streamed');
@@ -105,7 +126,7 @@ export async function handleExchange(req: IncomingMessage, res: ServerResponse, 
   const reply = readResult(result.payload, gateway);
   if ('malformed' in reply) return answer(gateway.replies.functionError, `malformed result: ${reply.malformed}`);
   writeReply(res, reply, method);
-  done(reply.statusCode);
+  done(reply.statusCode, undefined, reply);
 }
 
 /** Why a streamed response did not end well, or `undefined` when it did. */

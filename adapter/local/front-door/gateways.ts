@@ -111,9 +111,9 @@ const lattice: Gateway = {
 
 export const GATEWAYS: Readonly<Record<LocalEventSource, Gateway>> = Object.freeze({
   'function-url': functionUrl,
-  'http-api': httpApi,
-  'rest-api': restApi,
+  'http-api-v2': httpApi,
+  'rest-api-v1': restApi,
   alb,
   'alb-multi': alb,
-  lattice,
+  'lattice-v2': lattice,
 });

@@ -9,8 +9,11 @@ export { readResult, type HttpReply } from './result.ts';
 export {
   EVENT_BUILDERS,
   EVENT_SOURCES,
+  LEGACY_EVENT_SOURCES,
+  canonicalEventSource,
   isEventSource,
   type ClientRequest,
+  type LegacyEventSource,
   type EventBuilder,
   type EventContext,
   type LocalEventSource,

@@ -68,7 +68,11 @@ export function readResult(payload: Buffer, gateway: Pick<Gateway, 'infersResult
 export function preludeHeaders(prelude: { headers?: unknown; cookies?: unknown }): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(asObject(prelude.headers))) {
-    if (!FRAMING.has(name.toLowerCase()) && name.toLowerCase() !== 'content-length' && value !== null && value !== undefined) headers[name.toLowerCase()] = String(value);
+    const lower = name.toLowerCase();
+    if (FRAMING.has(lower) || value === null || value === undefined) continue;
+    // A Function URL streams chunked and passes a prelude's length on renamed, never as the
+    // framing (docs/streaming-on-lambda.md): the client sees no Content-Length.
+    headers[lower === 'content-length' ? 'x-amzn-remapped-content-length' : lower] = String(value);
   }
   if (Array.isArray(prelude.cookies) && prelude.cookies.length > 0) headers['set-cookie'] = prelude.cookies.map(String);
   return headers;

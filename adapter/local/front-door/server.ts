@@ -4,15 +4,16 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EVENT_BUILDERS, type LocalEventSource } from './events/index.ts';
+import { isInspectorPath, serveInspector, type Journal } from '../inspector/index.ts';
+import { canonicalEventSource, EVENT_BUILDERS, type LegacyEventSource, type LocalEventSource } from './events/index.ts';
 import { handleExchange, type Invoke } from './exchange.ts';
 import { GATEWAYS } from './gateways.ts';
 
 export interface FrontDoorOptions {
   /** How to reach Lambda: the emulator's `invoke`. */
   invoke: Invoke;
-  /** Which front end to play; default `function-url`. */
-  event?: LocalEventSource;
+  /** Which front end to play; default `function-url` (legacy names such as `http-api` work too). */
+  event?: LocalEventSource | LegacyEventSource;
   /** Default 3000; 0 picks a free port. */
   port?: number;
   /** Default `127.0.0.1`. */
@@ -21,6 +22,8 @@ export interface FrontDoorOptions {
   region?: string;
   /** One line per request (`GET /hello 200 12 ms`) and per error the front end answers. */
   onLog?: (line: string) => void;
+  /** Serve the inspector at /_ferry from this journal (the app's own /_ferry is then not reached). */
+  inspector?: { journal: Journal; notes: string[] };
 }
 
 export interface FrontDoor {
@@ -36,12 +39,12 @@ export interface FrontDoor {
  *
  * @example
  * const emulator = await startEmulator();
- * const door = await startFrontDoor({ invoke: emulator.invoke, event: 'http-api', port: 0 });
+ * const door = await startFrontDoor({ invoke: emulator.invoke, event: 'http-api-v2', port: 0 });
  * await fetch(`${door.url}/hello`);
  * await door.close();
  */
 export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
-  const source = options.event ?? 'function-url';
+  const source = canonicalEventSource(options.event ?? 'function-url');
   const host = options.host ?? '127.0.0.1';
   const log = options.onLog ?? (() => undefined);
   const server = createServer();
@@ -59,8 +62,10 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     gateway: GATEWAYS[source],
     context: { region: options.region ?? 'us-east-1', protocol: 'http' as const, port },
     log,
+    journal: options.inspector?.journal,
   };
   server.on('request', (req, res) => {
+    if (options.inspector && isInspectorPath(req.url)) return serveInspector(req, res, options.inspector.journal, options.inspector.notes);
     handleExchange(req, res, deps).catch((error: unknown) => {
       log(`${req.method} ${req.url} front door error: ${(error as Error).stack ?? String(error)}`);
       if (!res.headersSent) res.writeHead(500);

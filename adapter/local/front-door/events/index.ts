@@ -14,22 +14,35 @@ import { functionUrlEvent, LOCAL_URL_ID } from './function-url.ts';
 import { httpApiEvent } from './http-api.ts';
 import { latticeEvent } from './lattice.ts';
 import { restApiEvent } from './rest-api.ts';
-import type { EventBuilder, LocalEventSource } from './types.ts';
+import type { EventBuilder, LegacyEventSource, LocalEventSource } from './types.ts';
 
-export type { ClientRequest, EventBuilder, EventContext, LocalEventSource } from './types.ts';
+export type { ClientRequest, EventBuilder, EventContext, LegacyEventSource, LocalEventSource } from './types.ts';
 export { albMultiValueEvent, albSingleValueEvent, functionUrlEvent, httpApiEvent, latticeEvent, restApiEvent, LOCAL_URL_ID };
 
 export const EVENT_BUILDERS: Readonly<Record<LocalEventSource, EventBuilder>> = Object.freeze({
   'function-url': functionUrlEvent,
-  'http-api': httpApiEvent,
-  'rest-api': restApiEvent,
+  'http-api-v2': httpApiEvent,
+  'rest-api-v1': restApiEvent,
   alb: albSingleValueEvent,
   'alb-multi': albMultiValueEvent,
-  lattice: latticeEvent,
+  'lattice-v2': latticeEvent,
 });
 
 export const EVENT_SOURCES = Object.freeze(Object.keys(EVENT_BUILDERS) as LocalEventSource[]);
 
-export function isEventSource(name: string): name is LocalEventSource {
-  return Object.hasOwn(EVENT_BUILDERS, name);
+/** `--event http-api` and `event: 'http-api'` keep working: the old name → the codec's name. */
+export const LEGACY_EVENT_SOURCES: Readonly<Record<LegacyEventSource, LocalEventSource>> = Object.freeze({
+  'http-api': 'http-api-v2',
+  'rest-api': 'rest-api-v1',
+  lattice: 'lattice-v2',
+});
+
+/** A source's name or a legacy one. */
+export function isEventSource(name: string): name is LocalEventSource | LegacyEventSource {
+  return Object.hasOwn(EVENT_BUILDERS, name) || Object.hasOwn(LEGACY_EVENT_SOURCES, name);
+}
+
+/** The codec-named source for a name (a legacy name maps to its new one). */
+export function canonicalEventSource(name: LocalEventSource | LegacyEventSource): LocalEventSource {
+  return Object.hasOwn(LEGACY_EVENT_SOURCES, name) ? LEGACY_EVENT_SOURCES[name as LegacyEventSource] : (name as LocalEventSource);
 }

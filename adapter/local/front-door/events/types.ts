@@ -3,8 +3,15 @@
  * about the front end itself that end up in the event (ids, time, the client's address).
  */
 
-/** The event sources the local front door can play. */
-export type LocalEventSource = 'function-url' | 'http-api' | 'rest-api' | 'alb' | 'alb-multi' | 'lattice';
+/**
+ * The event sources the local front door can play, by the names of the codecs that read their
+ * events (`source` in adapter/events). `alb-multi` is the `alb` codec's multi-value mode (the
+ * target group setting), which the front door plays as a source of its own.
+ */
+export type LocalEventSource = 'function-url' | 'http-api-v2' | 'rest-api-v1' | 'alb' | 'alb-multi' | 'lattice-v2';
+
+/** The names the front door used before it took the codecs' names; still accepted everywhere. */
+export type LegacyEventSource = 'http-api' | 'rest-api' | 'lattice';
 
 /** An HTTP request as the client put it on the wire, before any front end touched it. */
 export interface ClientRequest {

@@ -37,22 +37,9 @@ export function createRuntimeApi(platform: Platform) {
         `AWS_LAMBDA_MAX_CONCURRENCY is ${opts.maxConcurrency}: ${runtimeWaiters.length} /next calls pending and ${platform.active.size} invocations in flight`,
       );
     }
-    if (!state.initDone) {
-      state.initDone = true;
-      log.record('init-done', {});
-    }
     const waiter = { req, res };
-    runtimeWaiters.push(waiter);
-    res.on('close', () => {
-      const at = runtimeWaiters.indexOf(waiter);
-      if (at >= 0 && !res.writableFinished) {
-        runtimeWaiters.splice(at, 1);
-        log.record('runtime-next-aborted', {});
-        platform.changed();
-      }
-    });
-    log.record('runtime-next', { pending: runtimeWaiters.length });
-    platform.changed();
+    res.on('close', () => platform.runtimeGaveUp(waiter));
+    platform.runtimeWaits(waiter);
   }
 
   /**
@@ -116,7 +103,7 @@ export function createRuntimeApi(platform: Platform) {
     }
     const inv = checkAnswer(req, res, id);
     if (!inv) return;
-    inv.answered = true;
+    platform.answerStarted(inv);
     if (mode === 'streaming') return receiveStream(platform, inv, req, res, rejectLate);
 
     const { body, aborted } = await readBody(req, { limit: opts.bufferedLimitBytes });
@@ -153,7 +140,7 @@ export function createRuntimeApi(platform: Platform) {
   async function error(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
     const inv = checkAnswer(req, res, id);
     if (!inv) return;
-    inv.answered = true;
+    platform.answerStarted(inv);
     const { body, aborted } = await readBody(req, { limit: opts.bufferedLimitBytes });
     if (aborted) return uploadAborted(inv);
     if (inv.timedOut) return rejectLate(req, res, inv);
