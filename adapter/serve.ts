@@ -9,7 +9,7 @@ import { createLogger, type Logger } from './log.ts';
 import { startApp, type AppProcess } from './app-process.ts';
 import { startLeaseServer, type LeaseServer, type SettleReport } from './lease/index.ts';
 import { createAppClient } from './proxy/app-client.ts';
-import { target, waitForApp } from './proxy/readiness.ts';
+import { target, waitForApp, type ReadinessResult } from './proxy/readiness.ts';
 import type { ExtensionsClient } from './runtime/extensions-api.ts';
 import type { Invocation } from './runtime/invocation.ts';
 import { runLoops } from './runtime/loop.ts';
@@ -26,6 +26,10 @@ export interface ServeOptions {
   /** `uptimeMs()` when main.ts started, and when it had registered (or started the app). */
   startedAt: number;
   registeredAt: number;
+  /** Inline mode: the app is this very process (adapter/inline), not one Ferry starts. */
+  app?: AppProcess;
+  /** Inline mode: readiness from the app's own listen() instead of probes. */
+  waitForReady?: (config: Readonly<Config>, untilMs: number, log: Logger) => Promise<ReadinessResult>;
 }
 
 /** Time kept back from the SHUTDOWN window to flush logs and exit. */
@@ -36,7 +40,8 @@ const APP_GONE_GRACE_MS = 2_000;
 export async function serve(options: ServeOptions): Promise<void> {
   const { env, extension } = options;
   const bootLog = createLogger({ format: env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON' ? 'json' : 'text', level: 'INFO' });
-  const app = options.appCommand ? startApp(options.appCommand, bootLog) : undefined;
+  const app = options.app ?? (options.appCommand ? startApp(options.appCommand, bootLog) : undefined);
+  const waitForReady = options.waitForReady ?? waitForApp;
 
   let config: Readonly<Config>;
   try {
@@ -62,7 +67,7 @@ export async function serve(options: ServeOptions): Promise<void> {
 
   // Readiness during Init, bounded so a slow app cannot trip the Init limit unreported.
   const initUntil = Math.round(Date.now() - (uptimeMs() - options.startedAt) + config.initReadinessTimeoutMs);
-  const readiness = await waitForApp(config, initUntil, log);
+  const readiness = await waitForReady(config, initUntil, log);
   if (!readiness.ready && !config.asyncInit) {
     const message = `The app did not become ready at ${target(config)} within ${readiness.waitedMs} ms (last probe: ${readiness.lastFailure}). Check that it listens on AWS_LWA_PORT/PORT (${config.port}), or set AWS_LWA_ASYNC_INIT=true to let a slow app finish starting inside the first invocation.`;
     return initFailed(runtime, log, new FerryError('FERRY_APP_NOT_READY', message), app);
@@ -85,7 +90,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     runtime,
     openStream: createStreamOpener(config.runtimeApi),
     app: appClient,
-    appReady: async (untilMs: number) => ready || (ready = (await waitForApp(config, untilMs, log)).ready),
+    appReady: async (untilMs: number) => ready || (ready = (await waitForReady(config, untilMs, log)).ready),
     onAppUnreachable: () => (unreachable = true),
     extraHeaders: (invocation: Invocation) => leases.open(invocation.requestId).headers,
   };

@@ -11,6 +11,7 @@ Options:
   -e, --event <source>      ${EVENT_SOURCES.join(' | ')} (default function-url)
       --invoke-mode <mode>  buffered | response_stream (default buffered)
       --no-freeze           do not freeze the sandbox between invocations
+      --inline              run Ferry inside the app's Node process (node --import), not as the sidecar
       --app-port <n>        the port the app listens on (default: a free port, passed as PORT)
       --timeout <seconds>   the function timeout (default 30)
       --env KEY=VALUE       environment for Ferry and the app (repeatable)

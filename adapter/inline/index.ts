@@ -1,0 +1,44 @@
+/**
+ * Inline mode: `node --import ferry-lambda/inline server.js` (or NODE_OPTIONS=--import=…; in the
+ * layer /opt/ferry-inline.mjs). Ferry runs inside the app's own process as the Lambda runtime:
+ * it polls /next, sends each event to the app's own http.Server as real HTTP bytes and answers
+ * the Runtime API, through the same pipeline as the sidecar (serve.ts, handle-invocation.ts).
+ * Outside Lambda (no AWS_LAMBDA_RUNTIME_API), and in every child process of the one that became
+ * the runtime, this module does nothing.
+ *
+ * Transport: the app's port over loopback TCP, through the same undici pool as the sidecar.
+ * Measured against an in-memory connection handed to the server (`server.emit('connection',
+ * duplex)`), see transport-measure in the README's inline section: TRANSPORT_NOTE.
+ */
+import { isMainThread } from 'node:worker_threads';
+import { createLogger } from '../log.ts';
+import { uptimeMs } from '../uptime.ts';
+import { claimRuntime } from './claim.ts';
+import { watchListens } from './listens.ts';
+import { thisProcess } from './this-process.ts';
+
+if (isMainThread && claimRuntime(process.env, process.pid)) {
+  const startedAt = uptimeMs();
+  const listens = watchListens(process.env);
+  const format = process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON' ? 'json' : 'text';
+  // What Init is waiting for, for the line written if the process exits first.
+  let waiting: string | undefined = `it listened on port ${process.env.AWS_LWA_PORT ?? process.env.PORT ?? 8080}`;
+  const app = thisProcess(createLogger({ format, level: 'INFO' }), () => waiting);
+  // Not awaited: the app's main module runs as soon as this module has been evaluated.
+  void import('../serve.ts').then(({ serve }) =>
+    serve({
+      env: process.env,
+      extension: undefined,
+      appCommand: undefined,
+      startedAt,
+      registeredAt: startedAt,
+      app,
+      waitForReady: async (config, untilMs, log) => {
+        waiting = `it listened on port ${config.readinessPort}`;
+        const result = await listens.waitForReady(config, untilMs, log);
+        if (result.ready) waiting = undefined;
+        return result;
+      },
+    }),
+  );
+}
