@@ -21,6 +21,9 @@ export function watchListens(env: Env): ListenWatch {
   const original = net.Server.prototype.listen;
   // A wrapper, not a replacement: the app's arguments, return value and errors are untouched.
   net.Server.prototype.listen = function listen(this: net.Server, ...args: unknown[]) {
+    // An ephemeral port (0, a path, a handle) is never the app's configured one; skipping those
+    // also keeps Ferry's own lease server out of the "it listened on" list.
+    if (askedPort(args[0]) === 0) return (original as (...a: unknown[]) => net.Server).apply(this, args);
     this.once('listening', () => {
       const address = this.address();
       if (address === null || typeof address === 'string') return;
@@ -55,4 +58,10 @@ export function watchListens(env: Env): ListenWatch {
       return { ready: true, waitedMs: Date.now() - started, probes: 0, lastFailure: undefined };
     },
   };
+}
+
+/** The port listen()'s first argument asks for (a number, a numeric string or `{ port }`); 0 when ephemeral or none (a path, a handle). */
+function askedPort(first: unknown): number {
+  const port = typeof first === 'object' && first !== null ? (first as { port?: unknown }).port : first;
+  return typeof port === 'number' || (typeof port === 'string' && /^\d+$/.test(port)) ? Number(port) : 0;
 }
