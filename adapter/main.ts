@@ -13,6 +13,7 @@
  * touched before then: see uptime.ts.
  */
 import path from 'node:path';
+import { inlineRequested } from './inline/claim.ts';
 import { registerExtension, type ExtensionsClient } from './runtime/extensions-api.ts';
 import { uptimeMs } from './uptime.ts';
 
@@ -45,6 +46,8 @@ async function main(): Promise<void> {
     startApp(appCommand, createLogger({ format, level: 'INFO' }));
   }
   const registeredAt = uptimeMs();
+  // The function runs Ferry inline (adapter/inline): this extension only waits for SHUTDOWN.
+  if (extension && inlineRequested(process.env)) return (await import('./inline/stand-aside.ts')).standAside(extension);
 
   const { serve } = await import('./serve.ts');
   await serve({ env: process.env, extension, appCommand, startedAt, registeredAt });

@@ -9,11 +9,19 @@ export const RUNTIME_MARK = 'FERRY_INLINE_RUNTIME_PID';
 
 /**
  * True (and the mark set in `env`) when this process should be Ferry's runtime: inside Lambda
- * (AWS_LAMBDA_RUNTIME_API set) and no ancestor claimed it already.
+ * (AWS_LAMBDA_RUNTIME_API set), the function's process rather than an extension (Lambda gives
+ * extensions neither _HANDLER nor LAMBDA_TASK_ROOT, but the function's NODE_OPTIONS, so the
+ * layer's own extension loads this module too), and no ancestor claimed it already.
  */
 export function claimRuntime(env: Record<string, string | undefined>, pid: number): boolean {
   if (!env.AWS_LAMBDA_RUNTIME_API) return false;
+  if (env._HANDLER === undefined && env.LAMBDA_TASK_ROOT === undefined) return false;
   if (env[RUNTIME_MARK]) return false;
   env[RUNTIME_MARK] = String(pid);
   return true;
+}
+
+/** Whether the function's environment loads inline Ferry (the layer's extension then stays idle). */
+export function inlineRequested(env: Record<string, string | undefined>): boolean {
+  return /ferry-inline/.test(env.NODE_OPTIONS ?? '');
 }

@@ -11,7 +11,8 @@ import { functionUrlEvent } from '../helpers/events.ts';
 import { startEmulator } from '../../adapter/local/emulator/index.ts';
 import { freePort } from '../../adapter/local/free-port.ts';
 import { startSandbox } from '../../adapter/local/sandbox.ts';
-import { ECHO_APP, FERRY_INLINE, ROOT, useFerry } from '../helpers/ferry.ts';
+import { inlineNodeOptions } from '../../adapter/local/locate-ferry.ts';
+import { ECHO_APP, FERRY_BIN, FERRY_INLINE, ROOT, useFerry } from '../helpers/ferry.ts';
 
 const startFerry = useFerry();
 const APP_THAT_PRINTS = "console.log('the app ran'); require('node:http').createServer().listen(0, function () { console.log('listening'); this.close(); })";
@@ -27,11 +28,13 @@ describe('inline Ferry outside Lambda', () => {
   });
 
   it('is one runtime per process tree: the first process claims it, its children see the mark', () => {
-    const env: Record<string, string | undefined> = { AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001' };
+    const env: Record<string, string | undefined> = { AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001', LAMBDA_TASK_ROOT: '/var/task' };
     expect(claimRuntime(env, 41)).toBe(true);
     expect(env[RUNTIME_MARK]).toBe('41');
     expect(claimRuntime({ ...env }, 42)).toBe(false);
     expect(claimRuntime({}, 43)).toBe(false);
+    // An extension (no _HANDLER, no LAMBDA_TASK_ROOT) loads the module through the function's NODE_OPTIONS too.
+    expect(claimRuntime({ AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001' }, 44)).toBe(false);
   });
 
   it('`ferry local --inline` asks startLocal for inline mode', () => {
@@ -55,6 +58,26 @@ describe('inline Ferry inside Lambda', () => {
       const logs = sandbox.logs.map((l) => l.line);
       expect(logs.filter((l) => /^\[ferry\] INFO app ready .*readiness_ms=\d+/.test(l))).toHaveLength(1);
       expect(logs.filter((l) => l.includes('cold start'))).toHaveLength(1);
+    } finally {
+      await sandbox.stop();
+      await emulator.close();
+    }
+  });
+
+  it('with the layer and NODE_OPTIONS for the whole function, the layer\'s extension stays idle and the app process is the runtime', async () => {
+    const emulator = await startEmulator();
+    const port = await freePort();
+    // Lambda gives the function's NODE_OPTIONS to extensions and the runtime alike.
+    const sandbox = await startSandbox({ emulator, extensions: [{ path: FERRY_BIN }], runtime: { command: ECHO_APP, cwd: ROOT }, env: { PORT: String(port), NODE_OPTIONS: inlineNodeOptions(FERRY_BIN, undefined) } });
+    try {
+      await emulator.waitFor('init-done', undefined, 15_000);
+      const result = await emulator.invoke(functionUrlEvent({ path: '/via-inline' }));
+      expect(JSON.parse(result.json().body).url).toBe('/via-inline');
+      const lines = (source: string) => sandbox.logs.filter((l) => l.source === source).map((l) => l.line);
+      expect(lines('ferry')).toEqual([expect.stringContaining('this extension stays idle')]);
+      expect(lines('runtime').filter((l) => l.includes('app ready'))).toHaveLength(1);
+      const stopped = await sandbox.stop('spindown');
+      expect(stopped.exitCodes.ferry).toBe(0);
     } finally {
       await sandbox.stop();
       await emulator.close();
