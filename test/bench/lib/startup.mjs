@@ -13,7 +13,7 @@ import { freePort, label, startContender, startLambda } from './contenders.mjs';
 import { spread } from './stats.mjs';
 import { rotate } from './warm.mjs';
 
-export const COLD_CONTENDERS = ['direct', 'ferry-buffered', 'ferry-stream', 'ferry-runtime', 'in-process'];
+export const COLD_CONTENDERS = ['direct', 'ferry-buffered', 'ferry-stream', 'ferry-runtime', 'ferry-inline', 'in-process'];
 
 export async function measureColdStart(ctx, preset, log) {
   const runs = Object.fromEntries(COLD_CONTENDERS.map((name) => [name, []]));
