@@ -15,6 +15,7 @@
  */
 import path from 'node:path';
 import type { AppProcess } from './app-process.ts';
+import { inlineRequested } from './inline/claim.ts';
 import { registerExtension, type ExtensionsClient } from './runtime/extensions-api.ts';
 import { uptimeMs } from './uptime.ts';
 
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
     app = startApp(appCommand, createLogger({ format, level: 'INFO' }));
   }
   const registeredAt = uptimeMs();
+  // The function runs Ferry inline (adapter/inline): this extension only waits for SHUTDOWN.
+  if (extension && inlineRequested(process.env)) return (await import('./inline/stand-aside.ts')).standAside(extension);
 
   const { serve } = await import('./serve.ts');
   await serve({ env: process.env, extension, app, startedAt, registeredAt });

@@ -8,7 +8,7 @@ import { loadConfig, type Config, type Env } from './config.ts';
 import { describeError, ferryCode } from './errors.ts';
 import { handleInvocation, type HandlerDeps } from './handle-invocation.ts';
 import { startLeaseServer } from './lease/index.ts';
-import { watchAppHealth } from './lifecycle/app-health.ts';
+import { watchAppHealth, type WaitForReady } from './lifecycle/app-health.ts';
 import { createExits } from './lifecycle/exits.ts';
 import { reportInit } from './lifecycle/init-report.ts';
 import { logPostResponse } from './lifecycle/post-response.ts';
@@ -24,14 +24,16 @@ export interface ServeOptions {
   env: Env;
   /** Set in extension mode (registered before this module was loaded). */
   extension: ExtensionsClient | undefined;
-  /** Set in runtime mode: the app process main.ts started before this module was loaded. */
+  /** Set in runtime mode (the app process main.ts started before this module was loaded) and inline (this very process, adapter/inline). */
   app: AppProcess | undefined;
   /** `uptimeMs()` when main.ts started, and when it had registered (or started the app). */
   startedAt: number;
   registeredAt: number;
+  /** Inline mode: readiness from the app's own listen() instead of probes. */
+  waitForReady?: WaitForReady;
 }
 
-export async function serve({ env, extension, app, startedAt, registeredAt }: ServeOptions): Promise<void> {
+export async function serve({ env, extension, app, startedAt, registeredAt, waitForReady }: ServeOptions): Promise<void> {
   let config: Readonly<Config>;
   try {
     config = loadConfig(env);
@@ -45,7 +47,7 @@ export async function serve({ env, extension, app, startedAt, registeredAt }: Se
     onRejected: (call, status, body) => log.warn('the Runtime API refused a call', { call, status, body }),
   });
   const exits = createExits({ log, runtime, extension, app });
-  const health = watchAppHealth({ config, log, exits, app, startedAt });
+  const health = watchAppHealth({ config, log, exits, app, startedAt, waitForReady });
   const leases = await startLeaseServer();
   watchShutdown({ extension, app, leases, log, exits });
 

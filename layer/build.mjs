@@ -2,6 +2,8 @@
 //   dist/layer/extensions/ferry   the adapter, one self-contained executable (the layer and the
 //                                 image are built from this path); at most BUNDLE_BUDGET bytes
 //   dist/layer/bootstrap          the exec wrapper (AWS_LAMBDA_EXEC_WRAPPER=/opt/bootstrap)
+//   dist/layer/ferry-inline.mjs   inline mode (`node --import /opt/ferry-inline.mjs server.js`):
+//                                 one self-contained ES module, also `ferry-lambda/inline`
 //   dist/ferry-layer.zip          the layer archive: extensions/ferry + bootstrap, mode 0755
 //   dist/ferry-bundle.json        the executable's modules and their bytes (size reports, tests)
 //   dist/cli.js                   `ferry local` (emulator + front door); never in the layer
@@ -24,6 +26,7 @@ export const BUNDLE_BUDGET = 250_000;
 const FERRY = 'dist/layer/extensions/ferry';
 const debug = process.argv.includes('--debug');
 const BOOTSTRAP = 'dist/layer/bootstrap';
+const INLINE = 'dist/layer/ferry-inline.mjs';
 
 const common = {
   bundle: true,
@@ -60,9 +63,21 @@ if (bundleBytes > BUNDLE_BUDGET && !debug) {
 // What the executable contains, module by module (not part of the layer).
 await writeFile('dist/ferry-bundle.json', JSON.stringify({ bytes: bundleBytes, budget: BUNDLE_BUDGET, debug, ...parts }, null, 2) + '\n');
 
+// An ES module, so `--import` loads it as one; undici inside it is CommonJS and needs `require`.
+await build({
+  ...common,
+  format: 'esm',
+  entryPoints: ['adapter/inline/index.ts'],
+  outfile: INLINE,
+  minify: true,
+  banner: { js: "import { createRequire as __ferryRequire } from 'node:module'; const require = __ferryRequire(import.meta.url);" },
+  plugins: [slimUndici()],
+});
+
 await copyFile('layer/bootstrap', BOOTSTRAP);
 await chmod(BOOTSTRAP, 0o755);
-// The layer is extracted into /opt: /opt/extensions/ferry (Lambda starts it) and /opt/bootstrap.
+// The layer is extracted into /opt: /opt/extensions/ferry (Lambda starts it), /opt/bootstrap and
+// /opt/ferry-inline.mjs (inline mode: a function that uses it does not set the exec wrapper).
 if (!debug) {
   await writeFile(
     'dist/ferry-layer.zip',
@@ -70,6 +85,7 @@ if (!debug) {
       { name: 'bootstrap', data: await readFile(BOOTSTRAP), mode: 0o755 },
       { name: 'extensions/', mode: 0o755 },
       { name: 'extensions/ferry', data: await readFile(FERRY), mode: 0o755 },
+      { name: 'ferry-inline.mjs', data: await readFile(INLINE), mode: 0o644 },
     ]),
   );
 }

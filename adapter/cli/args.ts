@@ -37,6 +37,7 @@ export function parseLocalArgs(argv: readonly string[]): ParsedLocalArgs {
         'no-freeze': { type: 'boolean' },
         inspector: { type: 'boolean' },
         'no-inspector': { type: 'boolean' },
+        inline: { type: 'boolean' },
         'app-port': { type: 'string' },
         timeout: { type: 'string' },
         env: { type: 'string', multiple: true },
@@ -81,6 +82,7 @@ export function parseLocalArgs(argv: readonly string[]): ParsedLocalArgs {
   if (problems.length > 0) return { kind: 'invalid', problems };
 
   const options: LocalOptions = { command, freeze: !values['no-freeze'] };
+  if (values.inline) options.inline = true;
   if (port !== undefined) options.port = port;
   if (values.host !== undefined) options.host = values.host as string;
   if (event !== undefined && isEventSource(event)) options.event = canonicalEventSource(event);

@@ -14,6 +14,7 @@ Options:
       --no-freeze           do not freeze the sandbox between invocations
       --no-inspector        no inspector at /_ferry (it is on by default on loopback)
       --inspector           the inspector even when --host is beyond loopback (it shows credentials)
+      --inline              run Ferry inside the app's Node process (node --import), not as the sidecar
       --app-port <n>        the port the app listens on (default: a free port, passed as PORT)
       --timeout <seconds>   the function timeout (default 30)
       --env KEY=VALUE       environment for Ferry and the app (repeatable)

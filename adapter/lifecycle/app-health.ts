@@ -30,6 +30,9 @@ export interface AppHealth {
   afterResult(): Promise<void>;
 }
 
+/** How readiness is awaited: probes (waitForApp) by default; inline mode waits for the app's own listen(). */
+export type WaitForReady = (config: Readonly<Config>, untilMs: number, log: Logger) => Promise<ReadinessResult>;
+
 export interface AppHealthOptions {
   config: Readonly<Config>;
   log: Logger;
@@ -38,9 +41,10 @@ export interface AppHealthOptions {
   app: AppProcess | undefined;
   /** `uptimeMs()` when Ferry started: Init's budget counts from there. */
   startedAt: number;
+  waitForReady?: WaitForReady;
 }
 
-export function watchAppHealth({ config, log, exits, app, startedAt }: AppHealthOptions): AppHealth {
+export function watchAppHealth({ config, log, exits, app, startedAt, waitForReady = waitForApp }: AppHealthOptions): AppHealth {
   let phase: 'init' | 'serving' = 'init';
   let ready = false;
   let connectionFailed = false;
@@ -55,7 +59,7 @@ export function watchAppHealth({ config, log, exits, app, startedAt }: AppHealth
   return {
     async endOfInit() {
       const initUntil = Math.round(Date.now() - (uptimeMs() - startedAt) + config.initReadinessTimeoutMs);
-      const readiness = await waitForApp(config, initUntil, log);
+      const readiness = await waitForReady(config, initUntil, log);
       if (!readiness.ready && !config.asyncInit) {
         const message = `The app did not become ready at ${target(config)} within ${readiness.waitedMs} ms (last probe: ${readiness.lastFailure}). Check that it listens on AWS_LWA_PORT/PORT (${config.port}), or set AWS_LWA_ASYNC_INIT=true to let a slow app finish starting inside the first invocation.`;
         return exits.initFailed(new FerryError('FERRY_APP_NOT_READY', message));
@@ -65,7 +69,7 @@ export function watchAppHealth({ config, log, exits, app, startedAt }: AppHealth
       return readiness;
     },
     async ready(untilMs) {
-      return ready || (ready = (await waitForApp(config, untilMs, log)).ready);
+      return ready || (ready = (await waitForReady(config, untilMs, log)).ready);
     },
     unreachable() {
       connectionFailed = true;

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const EXTENSION = path.join('layer', 'extensions', 'ferry');
 
@@ -61,4 +61,19 @@ function resolvePackageRoot(cwd: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * NODE_OPTIONS that load inline Ferry (dist/layer/ferry-inline.mjs, beside the extension's
+ * folder) into the app's process, after the options already there. A file: URL needs no quoting.
+ */
+export function inlineNodeOptions(ferryPath: string, existing: string | undefined): string {
+  const inline = path.join(path.dirname(path.dirname(ferryPath)), 'ferry-inline.mjs');
+  if (!existsSync(inline)) throw new Error(`Inline Ferry was not found at ${inline}; build it with \`npm run build\`.`);
+  return [existing, `--import=${pathToFileURL(inline).href}`].filter(Boolean).join(' ');
+}
+
+/** Whether a line of the app's process output is one of Ferry's own (inline mode). */
+export function isFerryLine(line: string): boolean {
+  return line.startsWith('[ferry] ') || line.includes('"logger":"ferry"');
 }

@@ -9,7 +9,7 @@ import { startEmulator, type Emulator } from './emulator/index.ts';
 import { freePort } from './free-port.ts';
 import { startFrontDoor, type LegacyEventSource, type LocalEventSource } from './front-door/index.ts';
 import { createJournal, INSPECTOR_PATH, type Journal } from './inspector/index.ts';
-import { locateFerry } from './locate-ferry.ts';
+import { inlineNodeOptions, isFerryLine, locateFerry } from './locate-ferry.ts';
 import { prefixed } from './log-prefix.ts';
 import { startSandbox, type Sandbox } from './sandbox.ts';
 
@@ -37,6 +37,8 @@ export interface LocalOptions {
   timeoutMs?: number;
   /** The built Ferry executable; default `dist/layer/extensions/ferry` of this package. */
   ferryPath?: string;
+  /** Run Ferry inside the app's own Node process (`NODE_OPTIONS=--import=…ferry-inline.mjs`) instead of as the sidecar; default false. */
+  inline?: boolean;
   /** How long Init (Ferry registered, app ready) may take; default 15000 ms. */
   initTimeoutMs?: number;
   /**
@@ -106,10 +108,11 @@ export async function startLocal(options: LocalOptions): Promise<LocalLambda> {
   try {
     sandbox = await startSandbox({
       emulator,
-      extensions: [{ path: ferryPath }],
-      runtime: { command: options.command, cwd },
+      extensions: options.inline ? [] : [{ path: ferryPath }],
+      runtime: { command: options.command, cwd, ...(options.inline ? { env: { NODE_OPTIONS: inlineNodeOptions(ferryPath, options.env?.NODE_OPTIONS) } } : {}) },
       env: { ...options.env, AWS_LWA_INVOKE_MODE: options.invokeMode ?? 'buffered', PORT: String(appPort), AWS_LWA_PORT: String(appPort) },
-      onLog: (source, line) => log(source === 'runtime' ? 'app' : 'ferry', line),
+      // Inline, Ferry's lines come from the app's process; they start with `[ferry]` or carry "logger":"ferry".
+      onLog: (source, line) => log(source !== 'runtime' || (options.inline && isFerryLine(line)) ? 'ferry' : 'app', line),
       ownProcessGroup: true,
     });
     emulator.events.on('process-exit', (exit: { source: string; code: number | null; signal: string | null }) => {

@@ -1,6 +1,8 @@
 /**
  * Starts the real, built adapter as Lambda would: the emulator, then Ferry as an external
- * extension, then (after it registered) the app as the function's process.
+ * extension, then (after it registered) the app as the function's process. In `inline` mode the
+ * app alone is the function's process, with Ferry inside it (NODE_OPTIONS=--import=…).
+ * End-to-end suites run in both shipped modes: `describe.each(FERRY_MODES)('…, %s', (mode) => …)`.
  */
 import { readFileSync } from 'node:fs';
 import { afterEach } from 'vitest';
@@ -8,11 +10,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../adapter/local/emulator/index.ts';
 import { freePort } from '../../adapter/local/free-port.ts';
+import { inlineNodeOptions, isFerryLine } from '../../adapter/local/locate-ferry.ts';
 import { startSandbox, type Sandbox } from '../../adapter/local/sandbox.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const FERRY_BIN = path.join(ROOT, 'dist/layer/extensions/ferry');
 export const ECHO_APP = ['node', path.join(ROOT, 'test/fixtures/echo-app.mjs')];
+export const FERRY_INLINE = path.join(ROOT, 'dist/layer/ferry-inline.mjs');
+
+/** How Ferry runs: the sidecar (an extension), the runtime wrapping the app, or inside the app. */
+export type FerryMode = 'extension' | 'runtime' | 'inline';
+/** The modes every end-to-end suite runs in. */
+export const FERRY_MODES = ['extension', 'inline'] as const satisfies readonly FerryMode[];
+
 
 export interface FerryUnderTest {
   emulator: Emulator;
@@ -20,7 +30,7 @@ export interface FerryUnderTest {
   /** The app's port. */
   port: number;
   invoke: Emulator['invoke'];
-  /** The pid of the Ferry process (the extension, or the runtime in runtime mode). */
+  /** The pid of the Ferry process (the extension, or the runtime in runtime and inline mode). */
   ferryPid: number;
   /** Ferry's own log lines so far. */
   ferryLogs(): string[];
@@ -32,8 +42,8 @@ export interface StartOptions {
   app?: string[];
   env?: Record<string, string>;
   emulator?: EmulatorOptions;
-  /** `runtime`: start `ferry -- <app>` as the function process instead of the extension. */
-  mode?: 'extension' | 'runtime';
+  /** `runtime`: start `ferry -- <app>` as the function process; `inline`: the app with Ferry inside. Default `extension`. */
+  mode?: FerryMode;
   /** Wait for Init to finish (the first /next); default true. */
   waitForInit?: boolean;
 }
@@ -42,13 +52,15 @@ export async function startFerry(options: StartOptions = {}): Promise<FerryUnder
   const emulator = await startEmulator(options.emulator);
   const port = await freePort();
   const app = options.app ?? ECHO_APP;
-  const env = { PORT: String(port), ...options.env };
+  const env: Record<string, string> = { PORT: String(port), ...options.env };
   let sandbox: Sandbox;
   try {
     sandbox =
       options.mode === 'runtime'
         ? await startSandbox({ emulator, runtime: { command: [FERRY_BIN, '--', ...app], cwd: ROOT }, env })
-        : await startSandbox({ emulator, extensions: [{ path: FERRY_BIN }], runtime: { command: app, cwd: ROOT }, env });
+        : options.mode === 'inline'
+          ? await startSandbox({ emulator, runtime: { command: app, cwd: ROOT, env: { NODE_OPTIONS: inlineNodeOptions(FERRY_BIN, env.NODE_OPTIONS) } }, env })
+          : await startSandbox({ emulator, extensions: [{ path: FERRY_BIN }], runtime: { command: app, cwd: ROOT }, env });
     if (options.waitForInit !== false) await emulator.waitFor('init-done', undefined, 30_000);
   } catch (error) {
     await emulator.close();
@@ -59,8 +71,8 @@ export async function startFerry(options: StartOptions = {}): Promise<FerryUnder
     sandbox,
     port,
     invoke: (event, invokeOptions) => emulator.invoke(event, invokeOptions),
-    ferryPid: (options.mode === 'runtime' ? sandbox.runtime : sandbox.processes.find((p) => p !== sandbox.runtime)!).pid!,
-    ferryLogs: () => sandbox.logs.filter((l) => l.line.includes('[ferry]') || l.line.includes('"logger":"ferry"')).map((l) => l.line),
+    ferryPid: (options.mode === 'runtime' || options.mode === 'inline' ? sandbox.runtime : sandbox.processes.find((p) => p !== sandbox.runtime)!).pid!,
+    ferryLogs: () => sandbox.logs.filter((l) => isFerryLine(l.line)).map((l) => l.line),
     async close() {
       await sandbox.stop().catch(() => undefined);
       await emulator.close();

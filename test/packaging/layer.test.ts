@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { zip } from '../../layer/zip.mjs';
 import { functionUrlEvent } from '../helpers/events.ts';
-import { FERRY_BIN, ROOT, startFerry } from '../helpers/ferry.ts';
+import { FERRY_BIN, FERRY_INLINE, ROOT, startFerry } from '../helpers/ferry.ts';
 import { readZip } from './zip-reader.ts';
 
 /** layer/build.mjs's BUNDLE_BUDGET (not imported: importing build.mjs runs the build). */
@@ -44,7 +44,7 @@ describe('the adapter executable', () => {
 
   it('keeps registration in the eager part: serve.ts, undici and the codecs are compiled only afterwards', () => {
     const eager = Object.keys(report.eager).filter((m) => !m.startsWith('ferry-deferred:'));
-    expect(eager.sort()).toEqual(['adapter/app-process.ts', 'adapter/log.ts', 'adapter/main.ts', 'adapter/runtime/extensions-api.ts', 'adapter/uptime.ts']);
+    expect(eager.sort()).toEqual(['adapter/app-process.ts', 'adapter/inline/claim.ts', 'adapter/inline/stand-aside.ts', 'adapter/log.ts', 'adapter/main.ts', 'adapter/runtime/extensions-api.ts', 'adapter/uptime.ts']);
   });
 
   it('has required nothing but node:http and node:path, nor loaded perf_hooks, when its registration request goes out', async () => {
@@ -101,15 +101,17 @@ describe('the adapter executable', () => {
 describe('the layer archive (dist/ferry-layer.zip)', () => {
   const archive = readFileSync(path.join(DIST, 'ferry-layer.zip'));
 
-  it('holds bootstrap and extensions/ferry as built, both mode 0755, as unix modes', () => {
+  it('holds bootstrap and extensions/ferry as built, both mode 0755, and ferry-inline.mjs (0644), as unix modes', () => {
     const entries = readZip(archive);
     expect(entries.map((e) => [e.name, (e.mode & 0o170000).toString(8), (e.mode & 0o7777).toString(8), e.madeBy])).toEqual([
       ['bootstrap', '100000', '755', 3],
       ['extensions/', '40000', '755', 3],
       ['extensions/ferry', '100000', '755', 3],
+      ['ferry-inline.mjs', '100000', '644', 3],
     ]);
     expect(entries[0]!.data.equals(readFileSync(BOOTSTRAP))).toBe(true);
     expect(entries[2]!.data.equals(readFileSync(FERRY_BIN))).toBe(true);
+    expect(entries[3]!.data.equals(readFileSync(FERRY_INLINE))).toBe(true);
   });
 
   it('is reproducible: the same files give the same bytes', () => {
@@ -117,6 +119,7 @@ describe('the layer archive (dist/ferry-layer.zip)', () => {
       { name: 'bootstrap', data: readFileSync(BOOTSTRAP), mode: 0o755 },
       { name: 'extensions/', mode: 0o755 },
       { name: 'extensions/ferry', data: readFileSync(FERRY_BIN), mode: 0o755 },
+      { name: 'ferry-inline.mjs', data: readFileSync(FERRY_INLINE), mode: 0o644 },
     ]);
     expect(again.equals(archive)).toBe(true);
   });

@@ -10,18 +10,19 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLOCK_SIZE, patternBlock } from '../fixtures/pattern.mjs';
 import { functionUrlEvent } from '../helpers/events.ts';
-import { ROOT, startFerry, type FerryUnderTest } from '../helpers/ferry.ts';
+import { FERRY_MODES, ROOT, startFerry, type FerryUnderTest } from '../helpers/ferry.ts';
 import { installNode } from '../helpers/node-runtime.ts';
 
 const MiB = 1024 * 1024;
 
 for (const major of ['22', '24']) {
-  describe(`response streaming on Node ${major}`, () => {
+  describe.each(FERRY_MODES)(`response streaming on Node ${major}, %s mode`, (mode) => {
     let ferry: FerryUnderTest;
     let nodeBin: string;
     beforeAll(async () => {
       nodeBin = installNode(major);
       ferry = await startFerry({
+        mode,
         app: ['node', `${ROOT}/test/fixtures/stream-app.mjs`],
         env: { AWS_LWA_INVOKE_MODE: 'response_stream', PATH: `${nodeBin}:${process.env.PATH}` },
       });

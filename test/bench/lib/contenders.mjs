@@ -7,11 +7,14 @@
 //   ferry-stream    emulator → Ferry (external extension, AWS_LWA_INVOKE_MODE=response_stream) → the app
 //   bare-relay      emulator → apps/bare-relay.mjs (an extension that only relays: undici, node:http) → the app
 //   ferry-runtime   emulator → `ferry -- node server.js` (Ferry is the function process) → the app
+//   ferry-inline    emulator → `node --import ferry-inline.mjs server.js`: Ferry inside the app's process, buffered
+//   ferry-inline-stream  the same with AWS_LWA_INVOKE_MODE=response_stream
 //   in-process      emulator → aws-lambda-ric (or the JS loop fallback) → @fastify/aws-lambda → app.inject
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { Client, Pool } from 'undici';
 import { freePort } from './free-port.mjs';
 import { childrenOf } from './proc.mjs';
@@ -23,6 +26,8 @@ export const LABELS = {
   'ferry-stream': 'Ferry extension, response_stream',
   'bare-relay': 'bare relay (undici → node:http upload, no logic)',
   'ferry-runtime': 'Ferry runtime mode (ferry -- node server.js)',
+  'ferry-inline': 'Ferry inline, buffered (node --import ferry-inline.mjs)',
+  'ferry-inline-stream': 'Ferry inline, response_stream',
   'in-process': 'in-process (aws-lambda-ric + @fastify/aws-lambda)',
   'in-process-js': 'in-process (JS runtime loop, not aws-lambda-ric)',
 };
@@ -124,7 +129,8 @@ export async function startLambda(name, ctx, { app = 'fastify', emulator: emulat
     ...emulatorOptions,
   });
   const port = await freePort();
-  const sandboxEnvironment = sandboxEnv(ctx, { PORT: String(port), ...(name === 'ferry-stream' ? { AWS_LWA_INVOKE_MODE: 'response_stream' } : {}), ...env });
+  const streamed = name === 'ferry-stream' || name === 'ferry-inline-stream' || name === 'bare-relay';
+  const sandboxEnvironment = sandboxEnv(ctx, { PORT: String(port), ...(streamed && name !== 'bare-relay' ? { AWS_LWA_INVOKE_MODE: 'response_stream' } : {}), ...env });
   const bareRelay = path.join(ctx.root, 'test/bench/apps/bare-relay.mjs');
   let sandbox;
   const startedAt = performance.now();
@@ -135,6 +141,10 @@ export async function startLambda(name, ctx, { app = 'fastify', emulator: emulat
       sandbox = await startSandbox({ emulator, extensions: [{ path: extension, env: extEnv }], runtime: { command: appCommand(ctx, app), cwd: ctx.root }, env: sandboxEnvironment });
     } else if (name === 'ferry-runtime') {
       sandbox = await startSandbox({ emulator, runtime: { command: [ctx.node, ferryBin, '--', ...appCommand(ctx, app)], cwd: ctx.root, env: extEnv }, env: sandboxEnvironment });
+    } else if (isInline(name)) {
+      // The layer's module beside the extension's folder (dist/layer/ferry-inline.mjs).
+      const inline = pathToFileURL(path.join(path.dirname(path.dirname(ferryBin)), 'ferry-inline.mjs')).href;
+      sandbox = await startSandbox({ emulator, runtime: { command: appCommand(ctx, app), cwd: ctx.root, env: { NODE_OPTIONS: `--import=${inline}`, ...extEnv } }, env: sandboxEnvironment });
     } else if (name === 'floor') {
       sandbox = await startSandbox({ emulator, runtime: { command: [ctx.node, path.join(ctx.root, 'test/bench/apps/noop-runtime.mjs')], cwd: ctx.root }, env: sandboxEnvironment });
     } else if (inProcess) {
@@ -153,7 +163,6 @@ export async function startLambda(name, ctx, { app = 'fastify', emulator: emulat
   }
 
   const noNonce = inProcess && ctx.ric ? { invocationId: null } : {};
-  const streamed = name === 'ferry-stream' || name === 'bare-relay';
   const events = new Map();
   const eventFor = (spec) => {
     const key = `${spec.path ?? '/'}?${spec.query ?? ''}`;
@@ -172,6 +181,8 @@ export async function startLambda(name, ctx, { app = 'fastify', emulator: emulat
       const bySource = Object.fromEntries(sandbox.processes.map((p) => [path.basename(p.spawnfile), p.pid]));
       const runtimePid = sandbox.runtime.pid;
       if (name === 'ferry-runtime') return { ferry: runtimePid, app: childrenOf(runtimePid)[0] };
+      // Inline, Ferry and the app are one process.
+      if (isInline(name)) return { ferry: runtimePid };
       if (name.startsWith('ferry')) return { ferry: bySource.ferry, app: runtimePid };
       if (name === 'bare-relay') return { relay: bySource[path.basename(bareRelay)], app: runtimePid };
       return { runtime: runtimePid };
@@ -191,4 +202,9 @@ export async function startLambda(name, ctx, { app = 'fastify', emulator: emulat
       await emulator.close();
     },
   };
+}
+
+/** Whether a contender runs Ferry inside the app's process. */
+export function isInline(name) {
+  return name === 'ferry-inline' || name === 'ferry-inline-stream';
 }

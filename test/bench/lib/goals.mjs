@@ -6,6 +6,7 @@ const FERRY_MODES = [
   ['ferry-buffered', 'extension, buffered'],
   ['ferry-stream', 'extension, response_stream'],
   ['ferry-runtime', 'runtime mode'],
+  ['ferry-inline', 'inline, buffered'],
 ];
 
 const fmt = (v, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
@@ -53,6 +54,20 @@ export function evaluateGoals(r) {
       actual: `${ok ? ratio.toFixed(2) : 'n/a'}× (${fmt(r.streaming?.ferryMiBps?.median)} vs ${fmt(r.streaming?.directMiBps?.median)} MiB/s; a bare relay in Ferry's place: ${fmt(r.streaming?.bareRelayRatio, 2)}×)`,
       met: ok ? ratio >= 0.8 : null,
       miss: ok && ratio < 0.8 ? `${fmt(0.8 * r.streaming.directMiBps.median - r.streaming.ferryMiBps.median)} MiB/s short (${(ratio / 0.8).toFixed(2)} of the target)` : null,
+    });
+  }
+  {
+    // Issue 15: inline streaming at ≥ 0.9× a direct read, the one process growing ≤ 32 MiB.
+    const ratio = r.streaming?.inlineRatio;
+    const growth = r.streaming?.inlineRssGrowthMiB?.max;
+    const ok = Number.isFinite(ratio) && Number.isFinite(growth);
+    goals.push({
+      id: 'streaming-inline',
+      goal: `Streaming ${r.streaming?.bodyMiB ?? '?'} MiB through Ferry inline vs direct read, and RSS growth`,
+      target: '≥ 0.9×, growth ≤ 32 MiB',
+      actual: `${fmt(ratio, 2)}× (${fmt(r.streaming?.inlineMiBps?.median)} vs ${fmt(r.streaming?.directMiBps?.median)} MiB/s); growth up to ${fmt(growth, 1)} MiB`,
+      met: ok ? ratio >= 0.9 && growth <= 32 : null,
+      miss: ok && !(ratio >= 0.9 && growth <= 32) ? [ratio < 0.9 ? `${(ratio / 0.9).toFixed(2)} of the speed target` : '', growth > 32 ? `${fmt(growth - 32, 1)} MiB over` : ''].filter(Boolean).join('; ') : null,
     });
   }
   {

@@ -110,6 +110,10 @@ export function renderMarkdown(r) {
       rows.push(`| the same, first stream after start (new processes still compiling) | ${sp(s.directFirstMiBps)} | ${sp(s.ferryFirstMiBps)} | ${times(s.firstRatio)} |`);
       rows.push(`| bare relay in Ferry's place (test/bench/apps/bare-relay.mjs), streams 2–${s.streamsPerStart} | – | ${sp(s.bareRelayMiBps)} | ${times(s.bareRelayRatio)} (Ferry ${times(s.ferryVsBareRelay)} the bare relay) |`);
       rows.push(`| Ferry peak RSS during it (VmRSS every 10 ms; VmHWM) | – | ${sp(s.ferryPeakRssMiB, 1)} MiB; ${sp(s.ferryVmHwmMiB, 1)} MiB | |`);
+      if (s.inlineMiBps) {
+        rows.push(`| Ferry inline (inside the app's process), streams 2–${s.streamsPerStart} | – | ${sp(s.inlineMiBps)} | ${times(s.inlineRatio)} |`);
+        rows.push(`| Ferry inline: RSS growth of the one process (app + Ferry) | – | ${sp(s.inlineRssGrowthMiB, 1)} MiB | |`);
+      }
       if (s.errors) rows.push(`| errors | ${s.errors.direct ?? ''} | ${s.errors.ferry ?? ''} | ${s.errors.relay ?? ''} |`);
     }
     const e = r.sse;
@@ -190,6 +194,7 @@ const SHORT = {
   'ferry-buffered': 'Ferry extension, buffered',
   'ferry-stream': 'Ferry extension, response_stream',
   'ferry-runtime': 'Ferry runtime mode',
+  'ferry-inline': 'Ferry inline, buffered',
 };
 const shortLabel = (name, c, r) => SHORT[name] ?? (name === 'in-process' ? (r.inProcessRuntime === 'aws-lambda-ric' ? 'in-process (aws-lambda-ric)' : 'in-process (JS runtime loop)') : c.label);
 

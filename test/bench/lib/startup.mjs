@@ -10,7 +10,7 @@ import { ratio, spread } from './stats.mjs';
 import { measureColdStart as coldStartAgainstStub, measureRegistration as registrationAgainstStub } from './startup-measure.mjs';
 import { rotate } from './warm.mjs';
 
-export const COLD_CONTENDERS = ['direct', 'ferry-buffered', 'ferry-stream', 'ferry-runtime', 'in-process'];
+export const COLD_CONTENDERS = ['direct', 'ferry-buffered', 'ferry-stream', 'ferry-runtime', 'ferry-inline', 'in-process'];
 
 export async function measureColdStart(ctx, preset, log) {
   const runs = Object.fromEntries(COLD_CONTENDERS.map((name) => [name, []]));

@@ -11,16 +11,19 @@
 //               it are the steady state a long-lived sandbox serves. The driver (direct client and
 //               emulator) is warm throughout, so the goal is judged on streams 2 and later; the
 //               first is reported beside it.
+//                 inline       Ferry inside the app's process (response_stream): the same app and
+//                              bytes; its RSS growth (peak minus the RSS right after Init) counts
+//                              the app and Ferry together, since they are one process.
 //   SSE         one event every 250 ms; the delay between the app writing an event and the reader
 //               receiving it (both clocks are performance.timeOrigin + performance.now() on this machine).
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { startContender } from './contenders.mjs';
-import { sampleMemory } from './proc.mjs';
+import { memoryKiB, sampleMemory } from './proc.mjs';
 import { percentile, ratio, spread } from './stats.mjs';
 
 const MiB = 1024 * 1024;
-const CONTENDERS = { direct: 'direct', ferry: 'ferry-stream', relay: 'bare-relay' };
+const CONTENDERS = { direct: 'direct', ferry: 'ferry-stream', relay: 'bare-relay', inline: 'ferry-inline-stream' };
 
 /** One read of `bytes` from a started contender: `{ MiBps, sha256 }`, after checking the byte count. */
 async function streamOnce(which, contender, bytes) {
@@ -51,6 +54,7 @@ export async function measureStreaming(ctx, preset, log) {
   const steady = Object.fromEntries(names.map((n) => [n, []]));
   const peaks = [];
   const hwms = [];
+  const inlineGrowth = [];
   let expectedSha;
   const errors = {};
   for (let round = 0; round < preset.streamRounds; round++) {
@@ -61,7 +65,8 @@ export async function measureStreaming(ctx, preset, log) {
       let sampler;
       try {
         contender = await startContender(CONTENDERS[which], ctx, { app: 'stream' });
-        if (which === 'ferry') sampler = sampleMemory(contender.pids().ferry);
+        const inlineBaselineKiB = which === 'inline' ? memoryKiB(contender.pids().ferry)?.rss : undefined;
+        if (which === 'ferry' || which === 'inline') sampler = sampleMemory(contender.pids().ferry);
         for (let n = 1; n <= streams; n++) {
           const { MiBps, sha256 } = await streamOnce(which, contender, bytes);
           if (expectedSha && sha256 !== expectedSha) throw new Error(`${which}: SHA-256 differs from the other reads`);
@@ -72,8 +77,11 @@ export async function measureStreaming(ctx, preset, log) {
         if (sampler) {
           const memory = sampler.stop();
           sampler = undefined;
-          peaks.push(memory.peakRssKiB / 1024);
-          hwms.push(memory.hwmKiB / 1024);
+          if (which === 'inline') inlineGrowth.push((memory.peakRssKiB - inlineBaselineKiB) / 1024);
+          else {
+            peaks.push(memory.peakRssKiB / 1024);
+            hwms.push(memory.hwmKiB / 1024);
+          }
         }
         log(`  stream ${which.padEnd(6)} round ${round + 1}/${preset.streamRounds}: first ${first[which].at(-1).toFixed(0)} MiB/s, then ${steady[which].slice(1 - streams).map((v) => v.toFixed(0)).join(', ')} MiB/s`);
       } catch (error) {
@@ -96,6 +104,9 @@ export async function measureStreaming(ctx, preset, log) {
     directFirstMiBps: spread(first.direct, 'MiB/s (first stream after start)', 1),
     ferryFirstMiBps: spread(first.ferry, 'MiB/s (first stream after start)', 1),
     bareRelayFirstMiBps: spread(first.relay, 'MiB/s (first stream after start)', 1),
+    inlineMiBps: spread(steady.inline, `MiB/s (streams 2–${streams} after start)`, 1),
+    inlineFirstMiBps: spread(first.inline, 'MiB/s (first stream after start)', 1),
+    inlineRssGrowthMiB: spread(inlineGrowth, 'MiB (peak VmRSS every 10 ms minus VmRSS after Init; app and Ferry together)', 1),
     ferryPeakRssMiB: spread(peaks, 'MiB (sampled VmRSS, every 10 ms, over all its streams)', 1),
     ferryVmHwmMiB: spread(hwms, 'MiB (VmHWM at the end)', 1),
     sha256: expectedSha,
@@ -104,6 +115,7 @@ export async function measureStreaming(ctx, preset, log) {
   result.firstRatio = ratio(result.ferryFirstMiBps, result.directFirstMiBps);
   result.bareRelayRatio = ratio(result.bareRelayMiBps, result.directMiBps);
   result.ferryVsBareRelay = ratio(result.ferryMiBps, result.bareRelayMiBps);
+  result.inlineRatio = ratio(result.inlineMiBps, result.directMiBps);
   return result;
 }
 

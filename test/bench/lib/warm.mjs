@@ -6,7 +6,7 @@ import { label, startContender } from './contenders.mjs';
 import { cpuTimeMs, executableOf, memoryKiB, recordedPath } from './proc.mjs';
 import { percentile, spread } from './stats.mjs';
 
-export const WARM_CONTENDERS = ['direct', 'floor', 'ferry-buffered', 'ferry-stream', 'ferry-runtime', 'in-process'];
+export const WARM_CONTENDERS = ['direct', 'floor', 'ferry-buffered', 'ferry-stream', 'ferry-runtime', 'ferry-inline', 'in-process'];
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
