@@ -11,7 +11,6 @@ import { build } from 'esbuild';
 import { chmod, copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { buildWithDeferredChunk } from './deferred-chunk.mjs';
-import { slimUndici } from './slim-undici.mjs';
 import { zip } from './zip.mjs';
 
 /** The adapter's size limit in bytes: it is read and compiled on every cold start. */
@@ -43,8 +42,6 @@ const parts = await buildWithDeferredChunk(
     outfile: FERRY,
     minify: true,
     banner: { js: '#!/usr/bin/env node' },
-    // Only the part of undici Ferry reaches (Pool, Client, HTTP/1.1, one llhttp build).
-    plugins: [slimUndici()],
   },
   './serve.ts',
 );
@@ -53,6 +50,10 @@ const bundleBytes = (await stat(FERRY)).size;
 if (bundleBytes > BUNDLE_BUDGET) {
   throw new Error(`${FERRY} is ${bundleBytes} bytes, over the ${BUNDLE_BUDGET}-byte budget: dist/ferry-bundle.json lists what is in it`);
 }
+// Ferry speaks HTTP through node:http only (adapter/http-request.ts says why): a stray import
+// would bring back undici's load and its WebAssembly compile on every cold start.
+const bundled = Object.keys({ ...parts.eager, ...parts.deferred }).filter((input) => input.includes('node_modules/'));
+if (bundled.length > 0) throw new Error(`${FERRY} must not bundle packages from node_modules, but contains: ${bundled.slice(0, 5).join(', ')}`);
 // What the executable contains, module by module (not part of the layer).
 await writeFile('dist/ferry-bundle.json', JSON.stringify({ bytes: bundleBytes, budget: BUNDLE_BUDGET, ...parts }, null, 2) + '\n');
 
