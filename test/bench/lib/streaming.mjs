@@ -45,7 +45,9 @@ async function streamOnce(which, contender, bytes) {
 
 export async function measureStreaming(ctx, preset, log) {
   const bytes = Math.round(preset.streamMiB * MiB);
-  const names = Object.keys(CONTENDERS);
+  // With a baseline build (baseline.mjs), main's Ferry streams in the same rounds, as `main`.
+  const names = [...Object.keys(CONTENDERS), ...(ctx.baseline?.ferryBin ? ['main'] : [])];
+  const startName = (which) => (which === 'main' ? 'main:ferry-stream' : CONTENDERS[which]);
   const streams = Math.max(2, preset.streamsPerStart ?? 2);
   const first = Object.fromEntries(names.map((n) => [n, []]));
   const steady = Object.fromEntries(names.map((n) => [n, []]));
@@ -60,7 +62,7 @@ export async function measureStreaming(ctx, preset, log) {
       let contender;
       let sampler;
       try {
-        contender = await startContender(CONTENDERS[which], ctx, { app: 'stream' });
+        contender = await startContender(startName(which), ctx, { app: 'stream' });
         if (which === 'ferry') sampler = sampleMemory(contender.pids().ferry);
         for (let n = 1; n <= streams; n++) {
           const { MiBps, sha256 } = await streamOnce(which, contender, bytes);
@@ -96,6 +98,7 @@ export async function measureStreaming(ctx, preset, log) {
     directFirstMiBps: spread(first.direct, 'MiB/s (first stream after start)', 1),
     ferryFirstMiBps: spread(first.ferry, 'MiB/s (first stream after start)', 1),
     bareRelayFirstMiBps: spread(first.relay, 'MiB/s (first stream after start)', 1),
+    ...(names.includes('main') ? { mainMiBps: spread(steady.main, `MiB/s (streams 2–${streams} after start)`, 1), mainFirstMiBps: spread(first.main, 'MiB/s (first stream after start)', 1) } : {}),
     ferryPeakRssMiB: spread(peaks, 'MiB (sampled VmRSS, every 10 ms, over all its streams)', 1),
     ferryVmHwmMiB: spread(hwms, 'MiB (VmHWM at the end)', 1),
     sha256: expectedSha,
@@ -104,6 +107,7 @@ export async function measureStreaming(ctx, preset, log) {
   result.firstRatio = ratio(result.ferryFirstMiBps, result.directFirstMiBps);
   result.bareRelayRatio = ratio(result.bareRelayMiBps, result.directMiBps);
   result.ferryVsBareRelay = ratio(result.ferryMiBps, result.bareRelayMiBps);
+  if (result.mainMiBps) result.ferryVsMain = ratio(result.ferryMiBps, result.mainMiBps);
   return result;
 }
 
