@@ -7,7 +7,7 @@
  *   extension mode  registration over node:http (Lambda starts the function's process only after
  *                   every extension has registered)
  *   runtime mode    spawning the app, so it boots while Ferry loads the rest
- * Everything else (serve.ts and undici) is loaded afterwards: the layer build keeps that code in
+ * Everything else (serve.ts and what it imports) is loaded afterwards: the layer build keeps that code in
  * line comments at the end of the file, read back and compiled only at the dynamic import below
  * (layer/deferred-chunk.mjs), so it is not even parsed before registration. Nor is `performance`
  * touched before then: see uptime.ts.
