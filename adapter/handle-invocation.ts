@@ -8,6 +8,7 @@ import { statusIn, type Config } from './config.ts';
 import { ERRORS, describeError, errorDocument, type FerryErrorCode } from './errors.ts';
 import { detectEvent, isTextBody, type AppRequest, type AppResponse, type EventCodec } from './events/index.ts';
 import type { Logger } from './log.ts';
+import { INVALID_REQUEST } from './http-request.ts';
 import type { AppClient, AppResponseHead } from './proxy/app-client.ts';
 import { addContextHeaders, rewriteRequest } from './proxy/request-context.ts';
 import { requestProblem } from './proxy/validate-request.ts';
@@ -140,7 +141,7 @@ function appFailure(error: unknown, signal: AbortSignal, invocation: Invocation,
     return ferryResponse('FERRY_INVALID_APP_RESPONSE', malformed);
   }
   const code = (error as { code?: string }).code;
-  if (code === 'UND_ERR_INVALID_ARG') {
+  if (code === INVALID_REQUEST) {
     deps.log.error('the request cannot be sent to the app', { request_id: invocation.requestId, reason: describeError(error) });
     return ferryResponse('FERRY_INVALID_EVENT', `The request cannot be forwarded: ${describeError(error)}`);
   }

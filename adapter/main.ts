@@ -8,7 +8,7 @@
  *                   every extension has registered)
  *   runtime mode    spawning the app, so it boots while Ferry loads the rest
  * Then the pipeline, in serve.ts: configuration → app health and shutdown → readiness → the
- * invocation loops. It and undici are loaded afterwards: the layer build keeps that code in
+ * invocation loops. It is loaded afterwards: the layer build keeps that code in
  * line comments at the end of the file, read back and compiled only at the dynamic import below
  * (layer/deferred-chunk.mjs), so it is not even parsed before registration. Nor is `performance`
  * touched before then: see uptime.ts.

@@ -18,7 +18,6 @@ import { build } from 'esbuild';
 import { chmod, copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { buildWithDeferredChunk } from './deferred-chunk.mjs';
-import { slimUndici } from './slim-undici.mjs';
 import { zip } from './zip.mjs';
 
 /** The adapter's size limit in bytes: it is read and compiled on every cold start. */
@@ -50,8 +49,6 @@ const executable = {
   outfile: FERRY,
   minify: true,
   banner: { js: '#!/usr/bin/env node' },
-  // Only the part of undici Ferry reaches (Pool, Client, HTTP/1.1, one llhttp build).
-  plugins: [slimUndici()],
 };
 // Registration first: everything behind main.ts's import('./serve.ts') is compiled only after it.
 const parts = debug ? await buildDebug(executable) : await buildWithDeferredChunk(executable, './serve.ts');
@@ -60,19 +57,15 @@ const bundleBytes = (await stat(FERRY)).size;
 if (bundleBytes > BUNDLE_BUDGET && !debug) {
   throw new Error(`${FERRY} is ${bundleBytes} bytes, over the ${BUNDLE_BUDGET}-byte budget: dist/ferry-bundle.json lists what is in it`);
 }
+// Ferry speaks HTTP through node:http only (adapter/http-request.ts says why): a stray import
+// would bring back undici's load and its WebAssembly compile on every cold start.
+const bundled = Object.keys({ ...parts.eager, ...parts.deferred }).filter((input) => input.includes('node_modules/'));
+if (bundled.length > 0) throw new Error(`${FERRY} must not bundle packages from node_modules, but contains: ${bundled.slice(0, 5).join(', ')}`);
 // What the executable contains, module by module (not part of the layer).
 await writeFile('dist/ferry-bundle.json', JSON.stringify({ bytes: bundleBytes, budget: BUNDLE_BUDGET, debug, ...parts }, null, 2) + '\n');
 
-// An ES module, so `--import` loads it as one; undici inside it is CommonJS and needs `require`.
-await build({
-  ...common,
-  format: 'esm',
-  entryPoints: ['adapter/inline/index.ts'],
-  outfile: INLINE,
-  minify: true,
-  banner: { js: "import { createRequire as __ferryRequire } from 'node:module'; const require = __ferryRequire(import.meta.url);" },
-  plugins: [slimUndici()],
-});
+// An ES module, so `--import` loads it as one.
+await build({ ...common, format: 'esm', entryPoints: ['adapter/inline/index.ts'], outfile: INLINE, minify: true });
 
 await copyFile('layer/bootstrap', BOOTSTRAP);
 await chmod(BOOTSTRAP, 0o755);

@@ -3,10 +3,11 @@
  * probe that hangs (an app that accepts but never answers) cannot stall start-up. One progress
  * line every 2 s. Once ready, Ferry stops probing: the probe is a real request the app sees.
  */
+import http from 'node:http';
 import net from 'node:net';
-import { Client } from 'undici';
 import { statusIn, type Config } from '../config.ts';
 import { describeError } from '../errors.ts';
+import { httpRequest } from '../http-request.ts';
 import type { Logger } from '../log.ts';
 import { appListeners, diagnoseListeners } from './listening-sockets.ts';
 
@@ -32,7 +33,8 @@ export async function waitForApp(config: ProbeConfig, untilMs: number, log: Logg
   let lastFailure: string | undefined;
   let nextProgress = started + PROGRESS_EVERY_MS;
   let diagnosis: string | undefined;
-  const client = config.readinessProtocol === 'http' ? newProbeClient(config) : undefined;
+  // One keep-alive connection for the probes, as the app's clients will use.
+  const client = config.readinessProtocol === 'http' ? new http.Agent({ keepAlive: true, maxSockets: 1 }) : undefined;
   try {
     while (true) {
       probes++;
@@ -54,7 +56,7 @@ export async function waitForApp(config: ProbeConfig, untilMs: number, log: Logg
       await new Promise((resolve) => setTimeout(resolve, Math.min(PROBE_INTERVAL_MS, Math.max(0, untilMs - now))));
     }
   } finally {
-    await client?.destroy().catch(() => undefined);
+    client?.destroy();
   }
 }
 
@@ -63,28 +65,26 @@ export function target(config: ProbeConfig): string {
   return config.readinessProtocol === 'http' ? `http://${host}:${config.readinessPort}${config.readinessPath}` : `tcp://${host}:${config.readinessPort}`;
 }
 
-function newProbeClient(config: ProbeConfig): Client {
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  return new Client(`http://${host}:${config.readinessPort}`, { pipelining: 1, keepAliveTimeout: 1_000 });
-}
-
 /** Resolves undefined when healthy, else the reason. */
-async function probeHttp(client: Client, config: ProbeConfig, timeoutMs: number): Promise<string | undefined> {
+async function probeHttp(agent: http.Agent, config: ProbeConfig, timeoutMs: number): Promise<string | undefined> {
+  const signal = AbortSignal.timeout(timeoutMs);
   try {
-    const res = await client.request({
-      method: 'GET',
-      path: config.readinessPath,
-      headers: { 'user-agent': 'ferry-readiness-probe' },
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await res.body.dump();
+    const res = await httpRequest(agent, config.host, config.readinessPort, { method: 'GET', path: config.readinessPath, headers: { 'user-agent': 'ferry-readiness-probe' }, signal });
+    await drain(res.body);
     return statusIn(res.statusCode, config.healthyStatus) ? undefined : `HTTP ${res.statusCode} is not a healthy status`;
   } catch (error) {
-    const name = (error as Error).name;
-    return name === 'TimeoutError' || name === 'AbortError' ? `no answer within ${timeoutMs} ms` : describeError(error);
+    // The timeout ends the probe as an AbortError, or as a body that broke off once it had a head.
+    return signal.aborted ? `no answer within ${timeoutMs} ms` : describeError(error);
   }
+}
+
+/** Read and discard a body, rejecting if it breaks off. */
+function drain(body: http.IncomingMessage): Promise<void> {
+  return new Promise((resolve, reject) => {
+    body.once('error', reject);
+    body.once('end', resolve);
+    body.resume();
+  });
 }
 
 function probeTcp(config: ProbeConfig, timeoutMs: number): Promise<string | undefined> {

@@ -1,6 +1,6 @@
 /**
  * Extensions API client. Registration uses node:http on purpose: it is already in Node's start-up
- * snapshot, so Ferry registers before it loads undici or anything else (Lambda starts the app only
+ * snapshot, so Ferry registers before it loads anything else (Lambda starts the app only
  * after every extension has registered, so this time adds to every cold start).
  */
 import http from 'node:http';

@@ -1,7 +1,7 @@
 /**
- * The streaming `/response` upload (docs/lambda-protocol.md §2). This one call uses node:http rather
- * than undici: errors after the first byte must end the chunked body with real HTTP trailers,
- * and undici cannot send request trailers.
+ * The streaming `/response` upload (docs/lambda-protocol.md §2), on its own node:http request
+ * rather than ../http-request.ts: errors after the first byte must end the chunked body with real
+ * HTTP trailers.
  */
 import http from 'node:http';
 import { once } from 'node:events';

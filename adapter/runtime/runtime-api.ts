@@ -1,9 +1,12 @@
 /**
- * Runtime API client on an undici pool with keep-alive. `/next` is a long poll with no timeout:
- * the sandbox may be frozen for hours while it is pending. Every response body is consumed.
+ * Runtime API client over node:http with a keep-alive Agent (why not undici: ../http-request.ts).
+ * `/next` is a long poll with no timeout: the sandbox may be frozen for hours while it is
+ * pending. Every response body is consumed.
  */
-import { Pool, type Dispatcher } from 'undici';
+import http from 'node:http';
 import { FerryError, describeError } from '../errors.ts';
+import { httpRequest, type HttpRequest } from '../http-request.ts';
+import { splitHostPort } from './extensions-api.ts';
 import { parseInvocation, type Invocation } from './invocation.ts';
 
 const PREFIX = '/2018-06-01/runtime';
@@ -59,25 +62,33 @@ export function resultHeaders(invocation: Invocation): Record<string, string> {
 }
 
 export function createRuntimeApi(address: string, options: RuntimeApiOptions = {}): RuntimeApi {
-  const pool = new Pool(`http://${address}`, {
-    headersTimeout: 0,
-    bodyTimeout: 0,
-    keepAliveTimeout: 600_000,
-    keepAliveMaxTimeout: 3_600_000,
-    pipelining: 1,
-  });
+  const [host, port] = splitHostPort(address);
+  const agent = new http.Agent({ keepAlive: true });
+  const pool = {
+    request: async (request: HttpRequest) => {
+      const res = await httpRequest(agent, host, port, request);
+      return { statusCode: res.statusCode, headers: res.headers, body: bodyReader(res.body) };
+    },
+    close: async () => agent.destroy(),
+  };
 
   async function post(path: string, headers: Record<string, string>, body: Buffer | string, what: string): Promise<PostOutcome> {
-    let res: Dispatcher.ResponseData;
+    let statusCode: number;
     let text: string;
+    // Bounded, head and body alike: a Runtime API that never answers a result is broken (see unanswered()).
+    const silence = new AbortController();
+    const timer = setTimeout(() => silence.abort(new Error(`no answer within ${RESULT_ANSWER_TIMEOUT_MS} ms`)), RESULT_ANSWER_TIMEOUT_MS);
     try {
-      res = await pool.request({ method: 'POST', path, headers, body, headersTimeout: RESULT_ANSWER_TIMEOUT_MS, bodyTimeout: RESULT_ANSWER_TIMEOUT_MS });
+      const res = await pool.request({ method: 'POST', path, headers, body, signal: silence.signal });
+      statusCode = res.statusCode;
       text = await res.body.text();
     } catch (error) {
-      throw unanswered(what, error);
+      throw unanswered(what, silence.signal.aborted ? silence.signal.reason : error);
+    } finally {
+      clearTimeout(timer);
     }
-    const outcome = postOutcome(res.statusCode, what, text);
-    if (outcome !== 'accepted') options.onRejected?.(what, res.statusCode, text.slice(0, 500));
+    const outcome = postOutcome(statusCode, what, text);
+    if (outcome !== 'accepted') options.onRejected?.(what, statusCode, text.slice(0, 500));
     return outcome;
   }
 
@@ -88,7 +99,7 @@ export function createRuntimeApi(address: string, options: RuntimeApiOptions = {
           throw new FerryError('FERRY_RUNTIME_API', `The Runtime API did not answer /next (${describeError(error)}); exiting so Lambda replaces the sandbox`, { cause: error });
         });
         if (res.statusCode === 200) {
-          const event = Buffer.from(await res.body.arrayBuffer());
+          const event = await res.body.buffer();
           return parseInvocation(res.headers, event);
         }
         const text = await res.body.text();
@@ -116,4 +127,16 @@ export function createRuntimeApi(address: string, options: RuntimeApiOptions = {
 
     close: () => pool.close(),
   };
+}
+
+/** The two ways the Runtime API's bodies are read . */
+function bodyReader(body: http.IncomingMessage): { text(): Promise<string>; buffer(): Promise<Buffer> } {
+  const all = () =>
+    new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      body.on('data', (chunk: Buffer) => chunks.push(chunk));
+      body.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+      body.once('error', reject);
+    });
+  return { text: async () => (await all()).toString('utf8'), buffer: all };
 }

@@ -5,7 +5,9 @@
 //                                      to install Node 22 and build aws-lambda-ric into test/bench/.cache)
 //   npm run bench -- --quick           tiny counts; writes test/bench/.cache/results.quick.json only
 //   npm run bench -- --only=warm,cold  some sections (bundle registration cold warm streaming sse
-//                                      concurrency profile); writes nothing but the cache file
+//                                      concurrency profile weight); writes nothing but the cache file
+//   npm run bench -- --baseline=<rev>  the commit the "main" contenders are built from (default in
+//                                      lib/baseline.mjs); --baseline=none leaves them out
 //   npm run bench -- --retry-ric       try to build aws-lambda-ric again after a failed attempt
 //
 // A full run writes test/bench/results.json, test/bench/results.svg and the section of
@@ -18,6 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PRESETS, SECTIONS, runBench } from './lib/core.mjs';
 import { renderMarkdown, renderSvg, updateReadme } from './lib/report.mjs';
+import { ensureBaseline } from './lib/baseline.mjs';
 import { ensureTools, loadHarness } from './lib/setup.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -49,7 +52,10 @@ if (!existsSync(ferryBin)) {
 }
 
 const harness = await loadHarness(root);
-const ctx = { root, node: tools.node, ric: tools.ric, ferryBin, harness, cacheDir: tools.cacheDir, notes: tools.notes };
+const baselineRev = value('baseline');
+const baseline = baselineRev === 'none' ? undefined : ensureBaseline(root, tools.cacheDir, { ...(baselineRev ? { commit: baselineRev } : {}), log });
+if (baseline?.error) tools.notes.push(`the main contenders are left out: ${baseline.error}`);
+const ctx = { root, node: tools.node, ric: tools.ric, ferryBin, harness, cacheDir: tools.cacheDir, notes: tools.notes, baseline };
 const presetName = quick ? 'quick' : 'full';
 for (const note of tools.notes) log(`note: ${note}`);
 log(`Ferry bench (${presetName}) on ${ctx.node}`);

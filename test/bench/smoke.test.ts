@@ -20,7 +20,7 @@ import { cachePaths } from './lib/setup.mjs';
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'ferry-bench-smoke-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-it('runs every bench section at tiny counts, and the report renders', { timeout: 20_000 }, async () => {
+it('runs every bench section at tiny counts, and the report renders', { timeout: 30_000 }, async () => {
   const cache = cachePaths(ROOT);
   const node = existsSync(cache.node) ? cache.node : process.execPath;
   const ric = node === cache.node && existsSync(cache.ricAddon) ? cache.ric : undefined;
@@ -50,6 +50,12 @@ it('runs every bench section at tiny counts, and the report renders', { timeout:
     expect(level.ferry.notSupported ?? level.ferry.throughputPerS.median).toBeTruthy();
   }
   expect(results.bundle.bytes).toBeGreaterThan(0);
+  // Weight: every contender in its box, and CPU to /next for Ferry and `node -e 0`.
+  expect(results.weight.error).toBeUndefined();
+  for (const [name, contender] of Object.entries<any>(results.weight.boxes['1769'])) expect({ name, error: contender.error }).toEqual({ name, error: undefined });
+  expect(results.weight.cpuToNextMs['ferry-buffered'].median).toBeGreaterThan(0);
+  expect(results.weight.cpuToNextMs['node -e 0'].median).toBeGreaterThan(0);
+  expect(results.weight.boxes['1769']['ferry-buffered'].ferryLongRssMiB.median).toBeGreaterThan(0);
   expect(results.goals.map((g) => g.met)).not.toContain(null);
 
   const markdown = renderMarkdown(results);

@@ -32,17 +32,13 @@ describe('the adapter executable', () => {
     expect(report.bytes).toBe(statSync(FERRY_BIN).size);
   });
 
-  it('carries only the HTTP/1.1 part of undici and one llhttp build', () => {
-    const modules = Object.keys(report.deferred);
-    const undici = modules.filter((m) => m.includes('node_modules/undici/'));
-    expect(undici.length).toBeGreaterThan(10);
-    for (const pattern of [/undici\/index\.js$/, /\/lib\/web\//, /\/lib\/mock\//, /\/lib\/cache\//, /\/lib\/interceptor\//, /client-h2\.js$/, /proxy-agent/, /llhttp.*-wasm\.js$/]) {
-      expect(undici.filter((m) => pattern.test(m)), String(pattern)).toEqual([]);
-    }
-    expect(modules).toEqual(expect.arrayContaining(['ferry-llhttp:llhttp-wasm.js', 'ferry-stub:lib/dispatcher/client-h2.js', 'ferry-stub:lib/web/fetch/body.js']));
+  it('bundles no package: HTTP goes through node:http, so no undici to compile and no WebAssembly', () => {
+    const modules = [...Object.keys(report.eager), ...Object.keys(report.deferred)];
+    expect(modules.filter((m) => m.includes('node_modules/'))).toEqual([]);
+    expect(readFileSync(FERRY_BIN, 'utf8')).not.toMatch(/WebAssembly/);
   });
 
-  it('keeps registration in the eager part: serve.ts, undici and the codecs are compiled only afterwards', () => {
+  it('keeps registration in the eager part: serve.ts and the codecs are compiled only afterwards', () => {
     const eager = Object.keys(report.eager).filter((m) => !m.startsWith('ferry-deferred:'));
     expect(eager.sort()).toEqual(['adapter/app-process.ts', 'adapter/inline/claim.ts', 'adapter/inline/stand-aside.ts', 'adapter/log.ts', 'adapter/main.ts', 'adapter/runtime/extensions-api.ts', 'adapter/uptime.ts']);
   });
@@ -86,12 +82,14 @@ describe('the adapter executable', () => {
     }
   });
 
-  it('serves with the portable llhttp build also when WebAssembly SIMD is turned off (undici fallback path)', async () => {
-    const ferry = await startFerry({ env: { UNDICI_NO_WASM_SIMD: '1' } });
+  it('compiles no WebAssembly while it starts and serves (no llhttp wasm: node:http parses with its built-in llhttp)', async () => {
+    const ferry = await startFerry({ env: { NODE_OPTIONS: `--require ${path.join(ROOT, 'test/packaging/fixtures/wasm-probe.cjs')}` } });
     try {
-      const result = await ferry.invoke(functionUrlEvent({ path: '/no-simd', method: 'POST', body: 'x'.repeat(100_000) }));
+      const result = await ferry.invoke(functionUrlEvent({ path: '/no-wasm', method: 'POST', body: 'x'.repeat(100_000) }));
       expect(result.json().statusCode).toBe(200);
-      expect(JSON.parse(result.json().body)).toMatchObject({ method: 'POST' });
+      const probe = ferry.sandbox.logs.filter((l) => l.source === 'ferry' && l.line.includes('[wasm-probe]')).map((l) => l.line);
+      // Armed (the probe was loaded into Ferry), and nothing compiled.
+      expect(probe).toEqual(['[wasm-probe] armed']);
     } finally {
       await ferry.close();
     }

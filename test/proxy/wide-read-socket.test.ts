@@ -1,14 +1,15 @@
 /**
- * The app connection's 1 MiB reads (adapter/proxy/wide-read-socket.ts), with undici on top of
- * it as Ferry uses it, against real node:http servers over loopback.
+ * The app connection's 1 MiB reads (adapter/proxy/wide-read-socket.ts), under node:http's client
+ * and keep-alive Agent as Ferry uses them (adapter/proxy/app-client.ts), against real node:http
+ * servers over loopback.
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, Pool } from 'undici';
+import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { wideReadConnector } from '../../adapter/proxy/wide-read-socket.ts';
+import { createAppClient } from '../../adapter/proxy/app-client.ts';
 import { BLOCK_SIZE, patternBlock } from '../fixtures/pattern.mjs';
 
 const KiB = 1024;
@@ -28,10 +29,23 @@ async function serve(handler: http.RequestListener): Promise<{ origin: string; s
   return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-function pool(origin: string): Pool {
-  const p = new Pool(origin, { pipelining: 1, connect: wideReadConnector });
-  cleanup.push(() => p.destroy());
-  return p;
+/** Ferry's app client for `origin`, with undici's request shape the tests were written in. */
+function pool(origin: string) {
+  const { hostname, port } = new URL(origin);
+  const client = createAppClient(hostname, Number(port));
+  cleanup.push(() => client.close());
+  return {
+    async request(options: { method: string; path: string; headers?: Record<string, string>; body?: Buffer }) {
+      const head = await client.send({ method: options.method, target: options.path, headers: options.headers ?? {}, body: options.body ?? null }, new AbortController().signal);
+      return { ...head, body: head.body as IncomingMessage };
+    },
+  };
+}
+
+async function json(body: AsyncIterable<Buffer>): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
 }
 
 /** `bytes` of the project's test pattern (numbered 64 KiB blocks, so lost or reordered data shows). */
@@ -74,15 +88,14 @@ describe('wide reads from the app', () => {
       res.addTrailers({ 'x-sum': sha256(body) });
       res.end();
     });
-    // One Client is one connection at a time: a second connection means the first one was lost.
-    const client = new Client(origin, { connect: wideReadConnector });
-    cleanup.push(() => client.destroy());
+    // Sequential requests on a keep-alive agent: a second connection means the first one was lost.
+    const client = pool(origin);
     for (let i = 0; i < 3; i++) {
       const res = await client.request({ method: 'GET', path: `/${i}` });
       expect(res.headers['transfer-encoding']).toBe('chunked');
       const read = await readAll(res.body);
       expect(read.sha).toBe(sha256(body));
-      expect(res.trailers['x-sum']).toBe(sha256(body));
+      expect(res.body.trailers['x-sum']).toBe(sha256(body));
     }
     expect(connections.size).toBe(1);
   });
@@ -94,13 +107,13 @@ describe('wide reads from the app', () => {
     });
     const upload = pattern(2 * MiB + 5);
     const res = await pool(origin).request({ method: 'POST', path: '/', body: upload });
-    expect(((await res.body.json()) as { sha: string }).sha).toBe(sha256(upload));
+    expect(((await json(res.body)) as { sha: string }).sha).toBe(sha256(upload));
   });
 
   it('writes the request head byte for byte: a latin1 header value arrives as sent', async () => {
     const { origin } = await serve((req, res) => res.end(JSON.stringify(req.headers['x-name'])));
     const res = await pool(origin).request({ method: 'GET', path: '/', headers: { 'x-name': 'caf\u00e9 \u00fcber' } });
-    expect(await res.body.json()).toBe('caf\u00e9 \u00fcber');
+    expect(await json(res.body)).toBe('caf\u00e9 \u00fcber');
   });
 
   it('stops reading while the body is not consumed, so a fast app is held back', async () => {
@@ -119,7 +132,7 @@ describe('wide reads from the app', () => {
     });
     const res = await pool(origin).request({ method: 'GET', path: '/' });
     await sleep(300);
-    // Kernel buffers on both sides, the 1 MiB read and undici's body buffer: a few MiB, not 64.
+    // Kernel buffers on both sides, the 1 MiB read and the response's buffer: a few MiB, not 64.
     expect(written).toBeLessThan(24 * MiB);
     expect((await readAll(res.body)).bytes).toBe(64 * MiB);
   });

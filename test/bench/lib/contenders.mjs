@@ -10,8 +10,11 @@
 //   ferry-inline    emulator → `node --import ferry-inline.mjs server.js`: Ferry inside the app's process, buffered
 //   ferry-inline-stream  the same with AWS_LWA_INVOKE_MODE=response_stream
 //   in-process      emulator → aws-lambda-ric (or the JS loop fallback) → @fastify/aws-lambda → app.inject
+//   main:<name>     a Ferry contender above, run with the baseline build (baseline.mjs) instead of today's
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -31,6 +34,7 @@ export const LABELS = {
   'in-process': 'in-process (aws-lambda-ric + @fastify/aws-lambda)',
   'in-process-js': 'in-process (JS runtime loop, not aws-lambda-ric)',
 };
+const BASELINE = 'main:';
 
 /** Headers a browser request to a Function URL carries; the direct client sends the same ones. */
 export const REQUEST_HEADERS = {
@@ -44,6 +48,7 @@ export const REQUEST_HEADERS = {
 
 export function label(name, ctx) {
   if (name === 'in-process' && !ctx.ric) return LABELS['in-process-js'];
+  if (name.startsWith(BASELINE)) return `${LABELS[name.slice(BASELINE.length)]}, main (${ctx.baseline?.commit ?? 'baseline'})`;
   return LABELS[name] ?? name;
 }
 
@@ -116,11 +121,29 @@ export async function waitForHttp(port, timeoutMs) {
 }
 
 /**
+ * An executable that joins `box` (lambda-box.mjs) and execs `bin`, named like it (Ferry names
+ * itself after its file when it registers).
+ */
+function boxedExecutable(box, bin) {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'ferry-bench-box-')), path.basename(bin));
+  writeFileSync(file, `#!/bin/sh\n${box.enter}\nexec "${bin}" "$@"\n`);
+  chmodSync(file, 0o755);
+  return file;
+}
+
+/**
  * Start the emulator and a sandbox for a Lambda-side contender. With `waitForInit: false` it
  * returns as soon as the processes are started (the cold-start measurement queues its first
- * invocation right then).
+ * invocation right then). With `box` (lambda-box.mjs), every process of the sandbox runs in it;
+ * the emulator (the platform) stays outside.
  */
-export async function startLambda(name, ctx, { app = 'fastify', emulator: emulatorOptions = {}, env = {}, extEnv = {}, ferryBin = ctx.ferryBin, waitForInit = true, onStarted } = {}) {
+export async function startLambda(name, ctx, { app = 'fastify', emulator: emulatorOptions = {}, env = {}, extEnv = {}, ferryBin = ctx.ferryBin, waitForInit = true, onStarted, box } = {}) {
+  if (name.startsWith(BASELINE)) {
+    if (!ctx.baseline?.ferryBin) throw new Error(`no baseline build: ${ctx.baseline?.error ?? 'not requested'}`);
+    return startLambda(name.slice(BASELINE.length), ctx, { app, emulator: emulatorOptions, env, extEnv, ferryBin: ctx.baseline.ferryBin, waitForInit, onStarted, box }).then((c) => Object.assign(c, { name }));
+  }
+  const boxed = (command) => (box ? box.wrap(command) : command);
+  const boxedExtension = (bin) => (box ? boxedExecutable(box, bin) : bin);
   const { startEmulator, startSandbox } = ctx.harness;
   const inProcess = name === 'in-process';
   const emulator = await startEmulator({
@@ -138,19 +161,19 @@ export async function startLambda(name, ctx, { app = 'fastify', emulator: emulat
   try {
     if (name === 'ferry-buffered' || name === 'ferry-stream' || name === 'bare-relay') {
       const extension = name === 'bare-relay' ? bareRelay : ferryBin;
-      sandbox = await startSandbox({ emulator, extensions: [{ path: extension, env: extEnv }], runtime: { command: appCommand(ctx, app), cwd: ctx.root }, env: sandboxEnvironment });
+      sandbox = await startSandbox({ emulator, extensions: [{ path: boxedExtension(extension), env: extEnv }], runtime: { command: boxed(appCommand(ctx, app)), cwd: ctx.root }, env: sandboxEnvironment });
     } else if (name === 'ferry-runtime') {
-      sandbox = await startSandbox({ emulator, runtime: { command: [ctx.node, ferryBin, '--', ...appCommand(ctx, app)], cwd: ctx.root, env: extEnv }, env: sandboxEnvironment });
+      sandbox = await startSandbox({ emulator, runtime: { command: boxed([ctx.node, ferryBin, '--', ...appCommand(ctx, app)]), cwd: ctx.root, env: extEnv }, env: sandboxEnvironment });
     } else if (isInline(name)) {
       // The layer's module beside the extension's folder (dist/layer/ferry-inline.mjs).
       const inline = pathToFileURL(path.join(path.dirname(path.dirname(ferryBin)), 'ferry-inline.mjs')).href;
-      sandbox = await startSandbox({ emulator, runtime: { command: appCommand(ctx, app), cwd: ctx.root, env: { NODE_OPTIONS: `--import=${inline}`, ...extEnv } }, env: sandboxEnvironment });
+      sandbox = await startSandbox({ emulator, runtime: { command: boxed(appCommand(ctx, app)), cwd: ctx.root, env: { NODE_OPTIONS: `--import=${inline}`, ...extEnv } }, env: sandboxEnvironment });
     } else if (name === 'floor') {
-      sandbox = await startSandbox({ emulator, runtime: { command: [ctx.node, path.join(ctx.root, 'test/bench/apps/noop-runtime.mjs')], cwd: ctx.root }, env: sandboxEnvironment });
+      sandbox = await startSandbox({ emulator, runtime: { command: boxed([ctx.node, path.join(ctx.root, 'test/bench/apps/noop-runtime.mjs')]), cwd: ctx.root }, env: sandboxEnvironment });
     } else if (inProcess) {
       const command = ctx.ric ? [ctx.node, ctx.ric] : [ctx.node, path.join(ctx.root, 'test/bench/apps/js-runtime-loop.mjs')];
       // aws-lambda-ric does not echo Lambda-Runtime-Invocation-Id yet: its invocations go out without one (an older platform).
-      sandbox = await startSandbox({ emulator, runtime: { command, cwd: path.join(ctx.root, 'test/bench/apps') }, env: sandboxEnvironment });
+      sandbox = await startSandbox({ emulator, runtime: { command: boxed(command), cwd: path.join(ctx.root, 'test/bench/apps') }, env: sandboxEnvironment });
     } else {
       throw new Error(`unknown contender ${name}`);
     }

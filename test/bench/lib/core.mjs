@@ -10,6 +10,7 @@ import { measureBundle } from './size.mjs';
 import { measureColdStart, measureRegistration } from './startup.mjs';
 import { measureSse, measureStreaming } from './streaming.mjs';
 import { measureWarm } from './warm.mjs';
+import { measureWeight } from './weight.mjs';
 import { evaluateGoals } from './goals.mjs';
 import { recordedPath } from './proc.mjs';
 
@@ -21,6 +22,7 @@ export const PRESETS = {
     sseEvents: 12, sseIntervalMs: 250, sseRounds: 3,
     mcLevels: [1, 4, 16, 64], mcInvocations: 2000, mcWarmup: 200, mcRounds: 3, mcTimeoutMs: 120_000,
     profileInvocations: 5000, layerCrossCheck: true,
+    weightBoxes: [512, 1024, 1769], weightRounds: 2, weightInvocations: 5000, weightLongInvocations: 20000, weightCpuRuns: 8,
   },
   quick: {
     rounds: 1, warmup: 20, invocations: 100, settleMs: 100,
@@ -29,6 +31,7 @@ export const PRESETS = {
     sseEvents: 4, sseIntervalMs: 250, sseRounds: 1,
     mcLevels: [1, 4, 16, 64], mcInvocations: 100, mcWarmup: 10, mcRounds: 1, mcTimeoutMs: 30_000,
     profileInvocations: 300, layerCrossCheck: true,
+    weightBoxes: [512, 1024, 1769], weightRounds: 1, weightInvocations: 200, weightLongInvocations: 400, weightCpuRuns: 2,
   },
   smoke: {
     rounds: 1, warmup: 2, invocations: 8, settleMs: 0,
@@ -37,10 +40,11 @@ export const PRESETS = {
     sseEvents: 2, sseIntervalMs: 250, sseRounds: 1,
     mcLevels: [4], mcInvocations: 12, mcWarmup: 4, mcRounds: 1, mcTimeoutMs: 15_000,
     profileInvocations: 0, layerCrossCheck: false,
+    weightBoxes: [1769], weightRounds: 1, weightInvocations: 3, weightLongInvocations: 4, weightCpuRuns: 1,
   },
 };
 
-export const SECTIONS = ['bundle', 'registration', 'cold', 'warm', 'streaming', 'sse', 'concurrency', 'profile'];
+export const SECTIONS = ['bundle', 'registration', 'cold', 'warm', 'streaming', 'sse', 'concurrency', 'profile', 'weight'];
 
 export function machine(ctx) {
   const cpus = os.cpus();
@@ -82,7 +86,8 @@ export function machine(ctx) {
 
 /**
  * Run the selected sections. `log` gets one line per measurement.
- * @param ctx `{ root, node, ferryBin, ric, harness: { startEmulator, startSandbox, functionUrlEvent }, cacheDir, notes }`
+ * @param ctx `{ root, node, ferryBin, ric, harness: { startEmulator, startSandbox, functionUrlEvent }, cacheDir, notes, baseline? }`
+ *   (`baseline`: `{ commit, ferryBin }` of baseline.mjs, for the `main:` contenders; without it they are left out)
  */
 export async function runBench(ctx, { preset = PRESETS.quick, presetName = 'quick', sections = SECTIONS, log = () => {} } = {}) {
   const started = Date.now();
@@ -91,6 +96,7 @@ export async function runBench(ctx, { preset = PRESETS.quick, presetName = 'quic
     preset: presetName,
     settings: preset,
     machine: machine(ctx),
+    baseline: ctx.baseline ? { commit: ctx.baseline.commit, ...(ctx.baseline.error ? { error: ctx.baseline.error } : {}) } : undefined,
     inProcessRuntime: ctx.ric ? 'aws-lambda-ric' : 'JS runtime loop (test/bench/apps/js-runtime-loop.mjs)',
     notes: [...(ctx.notes ?? [])],
     // This machine may be shared (other sessions' builds and tests): the load says how much.
@@ -117,6 +123,7 @@ export async function runBench(ctx, { preset = PRESETS.quick, presetName = 'quic
   await section('sse', () => measureSse(ctx, preset, log));
   await section('concurrency', () => measureConcurrency(ctx, preset, log));
   if (preset.profileInvocations > 0) await section('profile', () => measureProfile(ctx, preset, log));
+  await section('weight', () => measureWeight(ctx, preset, log));
   results.loadAverage.atEnd = os.loadavg().map((v) => Number(v.toFixed(2)));
   results.goals = evaluateGoals(results);
   results.totalSeconds = Math.round((Date.now() - started) / 1000);

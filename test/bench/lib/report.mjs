@@ -109,6 +109,7 @@ export function renderMarkdown(r) {
       rows.push(`| ${s.bodyMiB} MiB response, MiB/s, streams 2–${s.streamsPerStart} after start (${s.rounds} rounds) | ${sp(s.directMiBps)} | ${sp(s.ferryMiBps)} | ${times(s.ratio)} |`);
       rows.push(`| the same, first stream after start (new processes still compiling) | ${sp(s.directFirstMiBps)} | ${sp(s.ferryFirstMiBps)} | ${times(s.firstRatio)} |`);
       rows.push(`| bare relay in Ferry's place (test/bench/apps/bare-relay.mjs), streams 2–${s.streamsPerStart} | – | ${sp(s.bareRelayMiBps)} | ${times(s.bareRelayRatio)} (Ferry ${times(s.ferryVsBareRelay)} the bare relay) |`);
+      if (s.mainMiBps) rows.push(`| main's Ferry (${r.baseline?.commit ?? 'baseline'}) in the same rounds, streams 2–${s.streamsPerStart}; first stream | – | ${sp(s.mainMiBps)}; ${sp(s.mainFirstMiBps)} | Ferry ${times(s.ferryVsMain)} main |`);
       rows.push(`| Ferry peak RSS during it (VmRSS every 10 ms; VmHWM) | – | ${sp(s.ferryPeakRssMiB, 1)} MiB; ${sp(s.ferryVmHwmMiB, 1)} MiB | |`);
       if (s.inlineMiBps) {
         rows.push(`| Ferry inline (inside the app's process), streams 2–${s.streamsPerStart} | – | ${sp(s.inlineMiBps)} | ${times(s.inlineRatio)} |`);
@@ -158,6 +159,8 @@ export function renderMarkdown(r) {
     );
   }
 
+  if (r.weight && !r.weight.error) out.push(...weightTable(r.weight), '');
+
   const load = r.loadAverage;
   const notes = [
     'The emulator and the direct client share the driver process; each Lambda-side contender adds two or three processes (emulator, Ferry or runtime, app) on 2 cores, so the figures include scheduling between them. The "emulator round trip" row is the floor every Lambda-side contender pays here (invoke → /next → /response) and no runtime can avoid.',
@@ -169,6 +172,47 @@ export function renderMarkdown(r) {
   ];
   out.push('Notes:', '', ...notes.map((n) => `- ${n}`));
   return out.join('\n');
+}
+
+/** The weight section (weight.mjs): one row per contender and box size, Ferry's own figures beside. */
+function weightTable(w) {
+  const sizes = Object.keys(w.boxes);
+  const names = Object.keys(w.labels);
+  const inProcess = (mb) => w.boxes[mb]?.['in-process'];
+  const cpu = w.cpuToNextMs ?? {};
+  const bare = cpu['node -e 0'];
+  const out = [
+    `**Weight** in a box sized like a Lambda function (${w.box}: memory limit MB, CPU quota MB/1,769 of a core; the emulator stays outside it), ${w.rounds} interleaved rounds. Cold start: spawn → first response in Lambda's start order. Max Memory Used: the box's peak after the cold start and ${nf(w.invocations)} invocations (anonymous memory and the file pages the box read first; files already cached on the machine are not charged, so compare rows, not AWS figures). Ratios are to the in-process peer in the same box.`,
+    '',
+    `| contender | ${sizes.map((mb) => `${nf(Number(mb))} MB cold start ms | vs in-process | Max Memory Used MiB | vs in-process`).join(' | ')} |`,
+    `|---|${sizes.map(() => '---|---|---|---|').join('')}`,
+  ];
+  for (const name of names) {
+    const cells = sizes.map((mb) => {
+      const c = w.boxes[mb]?.[name];
+      if (!c || c.error) return `failed: ${(c?.error ?? 'not run').split('\n')[0]} | | |`;
+      return `${sp(c.firstResponseMs)} | ${x(c.firstResponseMs.median, inProcess(mb)?.firstResponseMs?.median)} | ${sp(c.maxMemoryUsedMiB, 1)} | ${x(c.maxMemoryUsedMiB.median, inProcess(mb)?.maxMemoryUsedMiB?.median)}`;
+    });
+    out.push(`| ${w.labels[name]} | ${cells.join(' | ')} |`);
+  }
+  const big = sizes.at(-1);
+  const bareRss = w.bareNode?.idleRssMiB;
+  out.push(
+    '',
+    `Ferry itself: CPU from spawn to its first \`/next\` (the app already listening, Ferry alone in a ${nf(1769)} MB box, ${cpu['node -e 0']?.n ?? 0} interleaved runs; both lines include the box's /bin/sh), and its RSS after the first response (idle) and after ${nf(w.longInvocations)} invocations (${nf(Number(big))} MB box).`,
+    '',
+    '| process | CPU to first /next ms | vs `node -e 0` | RSS idle MiB | − bare node | RSS after many invocations MiB | − bare node |',
+    '|---|---|---|---|---|---|---|',
+    `| bare node (\`node -e 0\`; idle: \`node -e "setInterval(…)"\`) | ${sp(bare, 1)} | 1.00× | ${sp(bareRss, 1)} | | | |`,
+  );
+  const minus = (a) => (Number.isFinite(a) && Number.isFinite(bareRss?.median) ? `+${nf(a - bareRss.median, 1)}` : 'n/a');
+  for (const name of names.filter((n) => w.boxes[big]?.[n]?.ferryIdleRssMiB)) {
+    const c = w.boxes[big][name];
+    const cpuRow = cpu[name];
+    out.push(`| ${w.labels[name]} | ${cpuRow ? sp(cpuRow, 1) : '– (extension mode only)'} | ${cpuRow ? x(cpuRow.median, bare?.median) : ''} | ${sp(c.ferryIdleRssMiB, 1)} | ${minus(c.ferryIdleRssMiB.median)} | ${sp(c.ferryLongRssMiB, 1)} | ${minus(c.ferryLongRssMiB?.median)} |`);
+  }
+  for (const note of w.notes ?? []) out.push('', note);
+  return out;
 }
 
 export function updateReadme(readme, markdown) {

@@ -48,7 +48,9 @@ async function streamOnce(which, contender, bytes) {
 
 export async function measureStreaming(ctx, preset, log) {
   const bytes = Math.round(preset.streamMiB * MiB);
-  const names = Object.keys(CONTENDERS);
+  // With a baseline build (baseline.mjs), main's Ferry streams in the same rounds, as `main`.
+  const names = [...Object.keys(CONTENDERS), ...(ctx.baseline?.ferryBin ? ['main'] : [])];
+  const startName = (which) => (which === 'main' ? 'main:ferry-stream' : CONTENDERS[which]);
   const streams = Math.max(2, preset.streamsPerStart ?? 2);
   const first = Object.fromEntries(names.map((n) => [n, []]));
   const steady = Object.fromEntries(names.map((n) => [n, []]));
@@ -64,7 +66,7 @@ export async function measureStreaming(ctx, preset, log) {
       let contender;
       let sampler;
       try {
-        contender = await startContender(CONTENDERS[which], ctx, { app: 'stream' });
+        contender = await startContender(startName(which), ctx, { app: 'stream' });
         const inlineBaselineKiB = which === 'inline' ? memoryKiB(contender.pids().ferry)?.rss : undefined;
         if (which === 'ferry' || which === 'inline') sampler = sampleMemory(contender.pids().ferry);
         for (let n = 1; n <= streams; n++) {
@@ -107,6 +109,7 @@ export async function measureStreaming(ctx, preset, log) {
     inlineMiBps: spread(steady.inline, `MiB/s (streams 2–${streams} after start)`, 1),
     inlineFirstMiBps: spread(first.inline, 'MiB/s (first stream after start)', 1),
     inlineRssGrowthMiB: spread(inlineGrowth, 'MiB (peak VmRSS every 10 ms minus VmRSS after Init; app and Ferry together)', 1),
+    ...(names.includes('main') ? { mainMiBps: spread(steady.main, `MiB/s (streams 2–${streams} after start)`, 1), mainFirstMiBps: spread(first.main, 'MiB/s (first stream after start)', 1) } : {}),
     ferryPeakRssMiB: spread(peaks, 'MiB (sampled VmRSS, every 10 ms, over all its streams)', 1),
     ferryVmHwmMiB: spread(hwms, 'MiB (VmHWM at the end)', 1),
     sha256: expectedSha,
@@ -116,6 +119,7 @@ export async function measureStreaming(ctx, preset, log) {
   result.bareRelayRatio = ratio(result.bareRelayMiBps, result.directMiBps);
   result.ferryVsBareRelay = ratio(result.ferryMiBps, result.bareRelayMiBps);
   result.inlineRatio = ratio(result.inlineMiBps, result.directMiBps);
+  if (result.mainMiBps) result.ferryVsMain = ratio(result.ferryMiBps, result.mainMiBps);
   return result;
 }
 

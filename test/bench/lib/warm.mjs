@@ -7,6 +7,8 @@ import { cpuTimeMs, executableOf, memoryKiB, recordedPath } from './proc.mjs';
 import { percentile, spread } from './stats.mjs';
 
 export const WARM_CONTENDERS = ['direct', 'floor', 'ferry-buffered', 'ferry-stream', 'ferry-runtime', 'ferry-inline', 'in-process'];
+/** With a baseline build (baseline.mjs), main's buffered extension runs beside today's, so before/after is one run. */
+const withBaseline = (ctx) => [...WARM_CONTENDERS, ...(ctx.baseline?.ferryBin ? ['main:ferry-buffered'] : [])];
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -30,11 +32,12 @@ function rssOf(pids) {
 }
 
 export async function measureWarm(ctx, preset, log) {
-  const rounds = Object.fromEntries(WARM_CONTENDERS.map((name) => [name, []]));
+  const names = withBaseline(ctx);
+  const rounds = Object.fromEntries(names.map((name) => [name, []]));
   const errors = {};
   const executables = {};
   for (let round = 0; round < preset.rounds; round++) {
-    for (const name of rotate(WARM_CONTENDERS, round)) {
+    for (const name of rotate(names, round)) {
       if (errors[name]) continue;
       let contender;
       try {
@@ -80,7 +83,7 @@ export async function measureWarm(ctx, preset, log) {
   }
 
   const contenders = {};
-  for (const name of WARM_CONTENDERS) {
+  for (const name of names) {
     const r = rounds[name];
     contenders[name] = {
       label: label(name, ctx),

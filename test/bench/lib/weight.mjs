@@ -1,0 +1,193 @@
+// What Ferry weighs in a box sized like a Lambda function (lambda-box.mjs): 512, 1,024 and 1,769 MB.
+//
+//   cpu to /next   Ferry's CPU from spawn to its first runtime /next, the app already listening,
+//                  Ferry alone in a 1,769 MB box (one vCPU); beside it `node -e 0` in the same kind
+//                  of box. Both include the box's /bin/sh, which joins the cgroup and execs.
+//   cold start     spawn → first response in Lambda's start order, every process of the sandbox in
+//                  the box (the emulator, the platform, outside it)
+//   Max Memory     the box's peak memory after the cold start and `invocations` (5,000) more
+//   Ferry RSS      Ferry's VmRSS after its first response (idle), and after `longInvocations`
+//                  (20,000) in the 1,769 MB box; beside it a bare Node process's idle VmRSS
+//
+// Contenders are pluggable: WEIGHT_CONTENDERS lists them by name, each started with startLambda
+// (contenders.mjs); a new one (say, inline mode) is one more name there. `main:<name>` runs the
+// baseline build (baseline.mjs), so before/after is one run. Rounds interleave the contenders in
+// a rotated order, and the figures are medians with [min–max], for a shared, noisy machine.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { appCommand, freePort, label, startLambda, waitForHttp } from './contenders.mjs';
+import { cgroupSupport, openBox } from './lambda-box.mjs';
+import { cpuTimeMs, memoryKiB } from './proc.mjs';
+import { spread } from './stats.mjs';
+import { rotate, sleep } from './warm.mjs';
+
+/** Ferry's own processes are measured for these (RSS, CPU to /next); the others are whole boxes only. */
+const FERRY_CONTENDERS = ['ferry-buffered', 'ferry-runtime', 'main:ferry-buffered', 'main:ferry-runtime'];
+export const WEIGHT_CONTENDERS = [...FERRY_CONTENDERS, 'in-process'];
+/** The contenders measured for CPU to the first /next (extension mode: the app is already up). */
+const CPU_CONTENDERS = ['ferry-buffered', 'main:ferry-buffered'];
+const CPU_BOX_MB = 1769;
+const IDLE_SETTLE_MS = 300;
+
+export async function measureWeight(ctx, preset, log) {
+  const support = cgroupSupport();
+  const notes = [];
+  if (support.kind === 'none') notes.push(`No writable cgroup (${support.why}): the figures below come from processes pinned to one core with taskset, without memory limits, and Max Memory Used and box CPU are not measured.`);
+  const contenders = WEIGHT_CONTENDERS.filter((name) => !name.startsWith('main:') || ctx.baseline?.ferryBin);
+  if (!ctx.baseline?.ferryBin) notes.push(`No main contender: ${ctx.baseline?.error ?? 'no baseline build'}.`);
+
+  const cpu = await measureCpuToNext(ctx, preset, support, contenders, log);
+  const bare = await measureBareNode(ctx, preset, support, log);
+  const boxes = {};
+  for (const mb of preset.weightBoxes) boxes[mb] = await measureBoxes(ctx, preset, support, contenders, mb, log);
+
+  return {
+    box: support.kind === 'none' ? 'taskset -c 0' : `cgroup ${support.kind}`,
+    notes,
+    invocations: preset.weightInvocations,
+    longInvocations: preset.weightLongInvocations,
+    rounds: preset.weightRounds,
+    labels: Object.fromEntries(contenders.map((name) => [name, label(name, ctx)])),
+    cpuToNextMs: cpu,
+    bareNode: bare,
+    boxes,
+  };
+}
+
+/** CPU to the first /next: Ferry alone in its box, the app started before it (outside the box). */
+async function measureCpuToNext(ctx, preset, support, contenders, log) {
+  const names = CPU_CONTENDERS.filter((name) => contenders.includes(name));
+  const samples = Object.fromEntries(['node -e 0', ...names].map((name) => [name, []]));
+  const port = await freePort();
+  const [command, ...args] = appCommand(ctx, 'fastify');
+  const app = spawn(command, args, { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+  try {
+    await waitForHttp(port, 15_000);
+    for (let run = 0; run < preset.weightCpuRuns; run++) {
+      for (const name of rotate(Object.keys(samples), run)) {
+        const box = openBox(CPU_BOX_MB, support);
+        try {
+          if (name === 'node -e 0') {
+            // The shell's children's CPU (from /proc, in clock ticks) stands in where no cgroup counts it.
+            const [c, ...a] = box.wrap(['/bin/sh', '-c', '"$@"; cat /proc/$$/stat', 'sh', ctx.node, '-e', '0']);
+            const child = spawn(c, a, { stdio: ['ignore', 'pipe', 'ignore'] });
+            let stat = '';
+            child.stdout.on('data', (chunk) => (stat += chunk));
+            await once(child, 'exit');
+            samples[name].push(box.cpuMs() ?? childrenCpuMs(stat));
+          } else {
+            // Ferry in the box; the function's process (here a sleeping stand-in: the app already
+            // runs) outside it, so the box holds Ferry's CPU alone.
+            const contender = await startLambda(name, ctx, { waitForInit: false, box: extensionOnly(box), env: { PORT: String(port) } });
+            try {
+              await contender.emulator.waitFor('init-done', undefined, 20_000);
+              samples[name].push(box.cpuMs() ?? cpuTimeMs(contender.pids().ferry));
+            } finally {
+              await contender.close();
+            }
+          }
+        } finally {
+          await box.close();
+        }
+      }
+    }
+  } finally {
+    app.kill('SIGKILL');
+  }
+  const out = Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, spread(s, 'ms', 1)]));
+  log(`  cpu to first /next: ${Object.entries(out).map(([name, s]) => `${name} ${s.median} ms`).join(', ')}`);
+  return out;
+}
+
+/** cutime + cstime of a /proc/<pid>/stat line, in ms (clock ticks of 10 ms on most Linux systems). */
+function childrenCpuMs(stat) {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[13]) + Number(fields[14])) / 100) * 1000;
+}
+
+/** A box for the extension alone: the runtime command is replaced by a process that only waits. */
+function extensionOnly(box) {
+  return { ...box, wrap: () => ['/bin/sh', '-c', 'exec sleep 600'] };
+}
+
+/** A bare Node process's idle RSS, in the same box as the contenders. */
+async function measureBareNode(ctx, preset, support, log) {
+  const rss = [];
+  for (let run = 0; run < preset.weightRounds; run++) {
+    const box = openBox(1024, support);
+    const [c, ...a] = box.wrap([ctx.node, '-e', 'setInterval(() => {}, 1e6)']);
+    const child = spawn(c, a, { stdio: 'ignore' });
+    try {
+      await sleep(IDLE_SETTLE_MS + 200);
+      rss.push(memoryKiB(child.pid)?.rss / 1024);
+    } finally {
+      child.kill('SIGKILL');
+      await once(child, 'exit').catch(() => undefined);
+      await box.close();
+    }
+  }
+  const out = { idleRssMiB: spread(rss, 'MiB', 1) };
+  log(`  bare node: idle RSS ${out.idleRssMiB.median} MiB`);
+  return out;
+}
+
+async function measureBoxes(ctx, preset, support, contenders, mb, log) {
+  const runs = Object.fromEntries(contenders.map((name) => [name, []]));
+  const errors = {};
+  for (let round = 0; round < preset.weightRounds; round++) {
+    for (const name of rotate(contenders, round)) {
+      if (errors[name]) continue;
+      const box = openBox(mb, support);
+      let contender;
+      try {
+        let t0 = 0;
+        contender = await startLambda(name, ctx, { waitForInit: false, box, onStarted: (at) => (t0 = at) });
+        const first = await contender.request();
+        const firstResponse = performance.now() - t0;
+        if (first.status !== 200) throw new Error(`first response: status ${first.status}`);
+        const ferryPid = FERRY_CONTENDERS.includes(name) ? contender.pids().ferry : undefined;
+        await sleep(IDLE_SETTLE_MS);
+        const idleRss = ferryPid ? memoryKiB(ferryPid)?.rss / 1024 : undefined;
+        await invokeMany(contender, preset.weightInvocations);
+        const run = { firstResponse, idleRss, maxMemoryUsed: box.peakMiB() };
+        if (ferryPid && mb === 1769 && round === 0) {
+          await invokeMany(contender, preset.weightLongInvocations - preset.weightInvocations);
+          run.longRss = memoryKiB(ferryPid)?.rss / 1024;
+        }
+        runs[name].push(run);
+        log(`  weight ${mb} MB ${name.padEnd(20)} round ${round + 1}/${preset.weightRounds}: first response ${firstResponse.toFixed(0)} ms, Max Memory Used ${run.maxMemoryUsed?.toFixed(1) ?? 'n/a'} MiB${idleRss ? `, Ferry RSS idle ${idleRss.toFixed(1)} MiB` : ''}${run.longRss ? `, after ${preset.weightLongInvocations} ${run.longRss.toFixed(1)} MiB` : ''}`);
+      } catch (error) {
+        errors[name] = error.message;
+        log(`  weight ${mb} MB ${name}: ERROR ${error.message}`);
+      } finally {
+        await contender?.close().catch(() => undefined);
+        await box.close();
+      }
+    }
+  }
+  return Object.fromEntries(
+    contenders.map((name) => {
+      const r = runs[name];
+      return [
+        name,
+        {
+          ...(errors[name] ? { error: errors[name] } : {}),
+          firstResponseMs: spread(r.map((x) => x.firstResponse), 'ms', 1),
+          maxMemoryUsedMiB: spread(r.map((x) => x.maxMemoryUsed), 'MiB', 1),
+          ...(FERRY_CONTENDERS.includes(name) ? { ferryIdleRssMiB: spread(r.map((x) => x.idleRss), 'MiB', 1) } : {}),
+          ...(FERRY_CONTENDERS.includes(name) && mb === 1769 ? { ferryLongRssMiB: spread(r.map((x) => x.longRss), 'MiB', 1) } : {}),
+        },
+      ];
+    }),
+  );
+}
+
+async function invokeMany(contender, count) {
+  for (let i = 0; i < count; i++) {
+    const r = await contender.request();
+    if (r.status !== 200) throw new Error(`invocation ${i + 1}: status ${r.status}`);
+  }
+}
+
