@@ -7,10 +7,10 @@
  * Why node:http and not undici: node:http is part of Node (its JavaScript compiled from Node's
  * embedded code cache, its llhttp parser native code), while undici was 118 KB of JavaScript in
  * the layer bundle, compiled on every cold start, plus its llhttp WebAssembly, compiled at the
- * first connection. Measured with Node 22 in a 1,769 MB box on a loaded 2-core machine (the bench's
- * weight section, interleaved runs): Ferry's CPU from spawn to its first /next went from 176-178 ms
- * with undici to 93-114 ms (`node -e 0`: 47-51 ms), its idle RSS from 67-74 to 57-59 MiB, and the
- * bundle from 167 to 50 KB; warm p50 and streaming throughput are compared with main in every run.
+ * first connection. Measured with Node 22 in a 1,769 MB box (the bench's weight section, one run,
+ * 8 interleaved samples each): Ferry's CPU from spawn to its first /next 103.7 ms [96-129] with
+ * undici, 84.1 ms [69-99] without (`node -e 0`: 38.0 ms); its idle RSS 61-69 MiB → 51.3 MiB; the
+ * bundle 167 → 50 KB. Warm p50 and streaming run beside main in every bench (see its goals).
  */
 import http from 'node:http';
 

@@ -121,8 +121,9 @@ function weightGoals(r) {
   const bare = w.cpuToNextMs?.['node -e 0']?.median;
   const cpu = w.cpuToNextMs?.['ferry-buffered']?.median;
   goal('cpu-to-next', 'Ferry CPU, spawn → first /next (app listening)', `≤ 1.5 × node -e 0 + 5 ms = ${fmt(1.5 * bare + 5, 1)} ms`, cpu, 1.5 * bare + 5, `${fmt(cpu, 1)} ms (node -e 0: ${fmt(bare, 1)} ms)`);
+  // The issue's targets are for the 1,024 MB box (the smoke preset measures only 1,769 MB).
   const box = w.boxes?.['1024'];
-  for (const [name, mode] of [['ferry-buffered', 'extension'], ['ferry-runtime', 'runtime mode']]) {
+  for (const [name, mode] of box ? [['ferry-buffered', 'extension'], ['ferry-runtime', 'runtime mode']] : []) {
     const cold = box?.[name]?.firstResponseMs?.median;
     const peer = box?.['in-process']?.firstResponseMs?.median;
     goal(`cold-1024:${name}`, `Cold start to first response, 1,024 MB box, Ferry ${mode} vs in-process`, '≤ 1.15×', cold / peer, 1.15, `${fmt(cold / peer, 2)}× (${fmt(cold)} vs ${fmt(peer)} ms)`);
