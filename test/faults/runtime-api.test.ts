@@ -76,7 +76,7 @@ async function ferryBehind(fault: Fault, env: Record<string, string> = {}): Prom
 
 describe('a Runtime API that fails the result', () => {
   it.each([
-    ['answers nothing', 'silence', /did not answer \/response \(.*[Tt]imeout/],
+    ['answers nothing', 'silence', /did not answer \/response \(no answer within 5000 ms\)/],
     ['resets the connection', 'reset', /did not answer \/response \(.*(ECONNRESET|other side closed|socket)/],
     ['answers bytes that are not HTTP', 'garbage', /did not answer \/response \(.*(HTTP\/1\.1 protocol|Expected HTTP)/],
     ['answers HTTP 500', 'http-500', /Runtime API answered \/response with HTTP 500/],
