@@ -70,7 +70,10 @@ async function probeHttp(agent: http.Agent, config: ProbeConfig, timeoutMs: numb
   const signal = AbortSignal.timeout(timeoutMs);
   try {
     const res = await httpRequest(agent, config.host, config.readinessPort, { method: 'GET', path: config.readinessPath, headers: { 'user-agent': 'ferry-readiness-probe' }, signal });
-    await drain(res.body);
+    // The head decides. The body is not waited for (a page that streams must not hold Init): it is
+    // read and dropped in the background, cut at 128 KiB as undici's dump() did, and the probe's
+    // own timeout still ends it.
+    dump(res.body);
     return statusIn(res.statusCode, config.healthyStatus) ? undefined : `HTTP ${res.statusCode} is not a healthy status`;
   } catch (error) {
     // The timeout ends the probe as an AbortError, or as a body that broke off once it had a head.
@@ -78,12 +81,15 @@ async function probeHttp(agent: http.Agent, config: ProbeConfig, timeoutMs: numb
   }
 }
 
-/** Read and discard a body, rejecting if it breaks off. */
-function drain(body: http.IncomingMessage): Promise<void> {
-  return new Promise((resolve, reject) => {
-    body.once('error', reject);
-    body.once('end', resolve);
-    body.resume();
+const DUMP_LIMIT = 128 * 1024;
+
+/** Read and discard a probe's body; past DUMP_LIMIT the connection is cut instead. */
+function dump(body: http.IncomingMessage): void {
+  let seen = 0;
+  body.on('error', () => undefined);
+  body.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > DUMP_LIMIT) body.destroy();
   });
 }
 
