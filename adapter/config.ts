@@ -99,7 +99,12 @@ export function loadConfig(env: Env): Readonly<Config> {
     poolIdleTimeoutMs: read.seconds('AWS_LWA_POOL_IDLE_TIMEOUT_SECONDS', 4_000, 3_600),
     deadlineMarginMs: read.integer('FERRY_DEADLINE_MARGIN_MS', 500, 0, 60_000),
     probeTimeoutMs: read.integer('FERRY_READINESS_PROBE_TIMEOUT_MS', 1000, 1, 60_000),
-    initReadinessTimeoutMs: read.integer('FERRY_INIT_READINESS_TIMEOUT_MS', defaultInitBudget(read.text('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand')), 1, 900_000),
+    initReadinessTimeoutMs: read.integer(
+      'FERRY_INIT_READINESS_TIMEOUT_MS',
+      defaultInitBudget(read.text('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand')),
+      1,
+      900_000,
+    ),
     includeStage: read.boolean('FERRY_INCLUDE_STAGE', false),
     maxConcurrency: read.integer('AWS_LAMBDA_MAX_CONCURRENCY', 1, 1, 1024),
     logFormat: read.choice('AWS_LAMBDA_LOG_FORMAT', ['JSON', 'Text'] as const, 'Text') === 'JSON' ? 'json' : 'text',
@@ -130,7 +135,9 @@ function healthyStatus(read: Reader): StatusRanges {
   const healthy = read.statusRanges('AWS_LWA_READINESS_CHECK_HEALTHY_STATUS', '100-499');
   if (minUnhealthy === undefined) return healthy;
   if (read.raw('AWS_LWA_READINESS_CHECK_HEALTHY_STATUS') !== undefined) {
-    read.warn(`${MIN_UNHEALTHY_STATUS} is deprecated (removed in Lambda Web Adapter 1.0) and ignored because AWS_LWA_READINESS_CHECK_HEALTHY_STATUS is set; remove it`);
+    read.warn(
+      `${MIN_UNHEALTHY_STATUS} is deprecated (removed in Lambda Web Adapter 1.0) and ignored because AWS_LWA_READINESS_CHECK_HEALTHY_STATUS is set; remove it`,
+    );
     return healthy;
   }
   if (!/^\d+$/.test(minUnhealthy) || Number(minUnhealthy) < 101 || Number(minUnhealthy) > 600) {
@@ -138,7 +145,9 @@ function healthyStatus(read: Reader): StatusRanges {
     return healthy;
   }
   const range = `100-${Number(minUnhealthy) - 1}`;
-  read.warn(`${MIN_UNHEALTHY_STATUS} is deprecated (removed in Lambda Web Adapter 1.0): read as AWS_LWA_READINESS_CHECK_HEALTHY_STATUS=${range}; set that instead`);
+  read.warn(
+    `${MIN_UNHEALTHY_STATUS} is deprecated (removed in Lambda Web Adapter 1.0): read as AWS_LWA_READINESS_CHECK_HEALTHY_STATUS=${range}; set that instead`,
+  );
   return parseStatusRanges(range);
 }
 

@@ -113,7 +113,10 @@ export function ferryCode(error: unknown): FerryErrorCode | undefined {
  * @example
  * runtime.postError(invocation, ERRORS.FERRY_INTERNAL.errorType, errorDocument('FERRY_INTERNAL', 'what happened'));
  */
-export function errorDocument(code: FerryErrorCode, errorMessage: string): {
+export function errorDocument(
+  code: FerryErrorCode,
+  errorMessage: string,
+): {
   errorType: string;
   errorMessage: string;
   stackTrace: string[];

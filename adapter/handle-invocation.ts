@@ -64,7 +64,10 @@ async function answer(invocation: Invocation, deps: HandlerDeps, signal: AbortSi
   try {
     event = JSON.parse(invocation.event.toString('utf8'));
   } catch (error) {
-    return fail('FERRY_INVALID_EVENT', `The event is not JSON (${describeError(error)}); Ferry expects a Lambda event such as an API Gateway, Function URL, ALB or SQS event.`);
+    return fail(
+      'FERRY_INVALID_EVENT',
+      `The event is not JSON (${describeError(error)}); Ferry expects a Lambda event such as an API Gateway, Function URL, ALB or SQS event.`,
+    );
   }
 
   const deadlineAt = invocation.deadlineMs - config.deadlineMarginMs;
@@ -221,7 +224,8 @@ async function passThrough(
     if (read.tooLarge) return fail('FERRY_RESPONSE_TOO_LARGE', `The app's answer to the event is larger than Lambda's 6 MB limit (${read.bytesSeen}+ bytes).`);
     body = read.body;
   } catch (error) {
-    if (signal.aborted) return fail('FERRY_DEADLINE_EXCEEDED', `The app did not answer the event at ${deps.config.passThroughPath} before the invocation deadline.`);
+    if (signal.aborted)
+      return fail('FERRY_DEADLINE_EXCEEDED', `The app did not answer the event at ${deps.config.passThroughPath} before the invocation deadline.`);
     if (outOfFiles(error)) return fail('FERRY_OUT_OF_FILE_DESCRIPTORS', outOfFilesMessage(error));
     deps.onAppUnreachable();
     return fail('FERRY_APP_CONNECTION_FAILED', `The app did not answer the event at ${deps.config.passThroughPath}: ${describeError(error)}`);

@@ -44,7 +44,16 @@ export function httpRequest(agent: http.Agent, host: string, port: number, reque
     try {
       // undici refused a target not starting with "/"; node:http would send it as it is.
       if (!request.path.startsWith('/')) throw new TypeError(`the request target ${JSON.stringify(request.path.slice(0, 100))} does not start with "/"`);
-      req = http.request({ agent, host, port, method: request.method, path: request.path, headers: headLines(request, host, port), signal: request.signal, ...(request.maxHeaderSize ? { maxHeaderSize: request.maxHeaderSize } : {}) });
+      req = http.request({
+        agent,
+        host,
+        port,
+        method: request.method,
+        path: request.path,
+        headers: headLines(request, host, port),
+        signal: request.signal,
+        ...(request.maxHeaderSize ? { maxHeaderSize: request.maxHeaderSize } : {}),
+      });
     } catch (error) {
       // ERR_INVALID_CHAR, ERR_INVALID_HTTP_TOKEN, ERR_UNESCAPED_CHARACTERS: the request itself is bad.
       reject(Object.assign(new Error((error as Error).message), { code: INVALID_REQUEST }));

@@ -24,7 +24,7 @@ export function createLogger(
   const emit = (level: LogLevel, message: string, fields: LogFields = {}) => {
     if (RANK[level] < threshold) return;
     if (options.format === 'json') {
-      write(JSON.stringify({ timestamp: new Date().toISOString(), level, logger: 'ferry', message, ...fields }) + '\n');
+      write(`${JSON.stringify({ timestamp: new Date().toISOString(), level, logger: 'ferry', message, ...fields })}\n`);
       return;
     }
     let line = `[ferry] ${level} ${message}`;
@@ -33,7 +33,7 @@ export function createLogger(
       const text = String(value);
       line += ` ${key}=${/[\s"=]/.test(text) ? JSON.stringify(text) : text}`;
     }
-    write(line + '\n');
+    write(`${line}\n`);
   };
   return {
     debug: (m, f) => emit('DEBUG', m, f),

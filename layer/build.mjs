@@ -62,7 +62,7 @@ if (bundleBytes > BUNDLE_BUDGET && !debug) {
 const bundled = Object.keys({ ...parts.eager, ...parts.deferred }).filter((input) => input.includes('node_modules/'));
 if (bundled.length > 0) throw new Error(`${FERRY} must not bundle packages from node_modules, but contains: ${bundled.slice(0, 5).join(', ')}`);
 // What the executable contains, module by module (not part of the layer).
-await writeFile('dist/ferry-bundle.json', JSON.stringify({ bytes: bundleBytes, budget: BUNDLE_BUDGET, debug, ...parts }, null, 2) + '\n');
+await writeFile('dist/ferry-bundle.json', `${JSON.stringify({ bytes: bundleBytes, budget: BUNDLE_BUDGET, debug, ...parts }, null, 2)}\n`);
 
 // An ES module, so `--import` loads it as one.
 await build({ ...common, format: 'esm', entryPoints: ['adapter/inline/index.ts'], outfile: INLINE, minify: true });

@@ -40,7 +40,9 @@ export async function buildWithDeferredChunk(options, deferredImport) {
   const markDeferredExternal = {
     name: 'ferry-deferred-probe',
     setup(b) {
-      b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' && resolveRelative(args) === deferredFile ? { path: args.path, external: true } : undefined));
+      b.onResolve({ filter: /.*/ }, (args) =>
+        args.kind === 'dynamic-import' && resolveRelative(args) === deferredFile ? { path: args.path, external: true } : undefined,
+      );
     },
   };
 
@@ -85,7 +87,11 @@ export async function buildWithDeferredChunk(options, deferredImport) {
   const loader = {
     name: 'ferry-deferred-loader',
     setup(b) {
-      b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' && resolveRelative(args) === deferredFile ? { path: path.relative(process.cwd(), deferredFile), namespace: 'ferry-deferred' } : undefined));
+      b.onResolve({ filter: /.*/ }, (args) =>
+        args.kind === 'dynamic-import' && resolveRelative(args) === deferredFile
+          ? { path: path.relative(process.cwd(), deferredFile), namespace: 'ferry-deferred' }
+          : undefined,
+      );
       b.onLoad({ filter: /.*/, namespace: 'ferry-deferred' }, () => ({
         loader: 'js',
         resolveDir: path.dirname(entry),
@@ -103,7 +109,15 @@ wrapper(module.exports, load, module, __filename, __dirname);
     },
   };
   const final = await build({ ...options, plugins: [loader, ...plugins], metafile: true });
-  await appendFile(options.outfile, DEFERRED_MARK + code.split('\n').map((line) => `//${line}`).join('\n') + '\n');
+  await appendFile(
+    options.outfile,
+    DEFERRED_MARK +
+      code
+        .split('\n')
+        .map((line) => `//${line}`)
+        .join('\n') +
+      '\n',
+  );
   return { eager: inputBytes(final.metafile), deferred: inputBytes(deferred.metafile) };
 }
 

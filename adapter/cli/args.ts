@@ -5,10 +5,7 @@ import { parseArgs } from 'node:util';
 import { canonicalEventSource, EVENT_SOURCES, isEventSource, LEGACY_EVENT_SOURCES } from '../local/front-door/index.ts';
 import type { LocalOptions } from '../local/index.ts';
 
-export type ParsedLocalArgs =
-  | { kind: 'run'; options: LocalOptions }
-  | { kind: 'help' }
-  | { kind: 'invalid'; problems: string[] };
+export type ParsedLocalArgs = { kind: 'run'; options: LocalOptions } | { kind: 'help' } | { kind: 'invalid'; problems: string[] };
 
 const INVOKE_MODES = ['buffered', 'response_stream'] as const;
 
@@ -50,8 +47,10 @@ export function parseLocalArgs(argv: readonly string[]): ParsedLocalArgs {
   if (values.help) return { kind: 'help' };
 
   const problems: string[] = [];
-  if (positionals.length > 0) problems.push(`unexpected ${JSON.stringify(positionals.join(' '))}: put the app command after --, e.g. ferry local -- ${positionals.join(' ')}`);
-  if (command.length === 0 && positionals.length === 0) problems.push('the app command is missing: ferry local [options] -- <command>, e.g. ferry local -- node server.js');
+  if (positionals.length > 0)
+    problems.push(`unexpected ${JSON.stringify(positionals.join(' '))}: put the app command after --, e.g. ferry local -- ${positionals.join(' ')}`);
+  if (command.length === 0 && positionals.length === 0)
+    problems.push('the app command is missing: ferry local [options] -- <command>, e.g. ferry local -- node server.js');
 
   const integer = (name: string, min: number, max: number): number | undefined => {
     const text = values[name] as string | undefined;
@@ -67,7 +66,8 @@ export function parseLocalArgs(argv: readonly string[]): ParsedLocalArgs {
   const timeout = integer('timeout', 1, 900);
 
   const event = values.event as string | undefined;
-  if (event !== undefined && !isEventSource(event)) problems.push(`--event must be one of ${EVENT_SOURCES.join(', ')} (or the older ${Object.keys(LEGACY_EVENT_SOURCES).join(', ')}); got '${event}'`);
+  if (event !== undefined && !isEventSource(event))
+    problems.push(`--event must be one of ${EVENT_SOURCES.join(', ')} (or the older ${Object.keys(LEGACY_EVENT_SOURCES).join(', ')}); got '${event}'`);
   const invokeMode = values['invoke-mode'] as string | undefined;
   if (invokeMode !== undefined && !(INVOKE_MODES as readonly string[]).includes(invokeMode)) {
     problems.push(`--invoke-mode must be one of ${INVOKE_MODES.join(', ')}; got '${invokeMode}'`);

@@ -2,7 +2,7 @@
  * `ferry local`: startLocal with its log lines printed under a prefix per source, the URL to open,
  * and Lambda's shutdown on Ctrl-C (SIGINT) or SIGTERM.
  */
-import { startLocal, type LocalOptions } from '../local/index.ts';
+import { startLocal, type LocalLambda, type LocalOptions } from '../local/index.ts';
 import { prefixed } from '../local/log-prefix.ts';
 
 export interface Io {
@@ -20,7 +20,7 @@ export async function runLocal(options: LocalOptions, io: Io): Promise<number> {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
-  let lambda;
+  let lambda: LocalLambda;
   try {
     lambda = await startLocal({ ...options, onLog: (log) => io.err(prefixed(log)) });
   } catch (error) {

@@ -42,7 +42,13 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'AWS_LWA_PORT', fallbacks: ['PORT'], default: '`8080`', meaning: 'the port your app listens on', reader: 'port' },
   { name: 'AWS_LWA_HOST', deprecated: ['HOST'], default: '`127.0.0.1`', meaning: 'the host your app listens on', reader: 'host' },
   { name: 'AWS_LWA_READINESS_CHECK_PORT', deprecated: ['READINESS_CHECK_PORT'], default: 'the app port', meaning: 'where readiness is probed', reader: 'port' },
-  { name: 'AWS_LWA_READINESS_CHECK_PATH', deprecated: ['READINESS_CHECK_PATH'], default: '`/`', meaning: "the readiness request's path (a query is allowed)", reader: 'path' },
+  {
+    name: 'AWS_LWA_READINESS_CHECK_PATH',
+    deprecated: ['READINESS_CHECK_PATH'],
+    default: '`/`',
+    meaning: "the readiness request's path (a query is allowed)",
+    reader: 'path',
+  },
   {
     name: 'AWS_LWA_READINESS_CHECK_PROTOCOL',
     deprecated: ['READINESS_CHECK_PROTOCOL'],
@@ -78,7 +84,8 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'AWS_LWA_LAMBDA_RUNTIME_API_PROXY',
     default: 'none',
-    meaning: "`host:port` of a Runtime API proxy (Datadog's layer, payload capture): invocations go through it, extension registration still goes to `AWS_LAMBDA_RUNTIME_API`",
+    meaning:
+      "`host:port` of a Runtime API proxy (Datadog's layer, payload capture): invocations go through it, extension registration still goes to `AWS_LAMBDA_RUNTIME_API`",
     reader: 'host-port',
   },
   {
@@ -122,7 +129,10 @@ export const MIN_UNHEALTHY_STATUS = 'AWS_LWA_READINESS_CHECK_MIN_UNHEALTHY_STATU
 export const UNSUPPORTED_LWA_SETTINGS: ReadonlyArray<{ readonly name: string; readonly why: string }> = [
   { name: 'AWS_LWA_SNAPSTART_BEFORE_CHECKPOINT_PATH', why: 'Ferry has no SnapStart hooks (unreleased in Lambda Web Adapter after 1.0.1)' },
   { name: 'AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH', why: 'Ferry has no SnapStart hooks (unreleased in Lambda Web Adapter after 1.0.1)' },
-  { name: 'AWS_LWA_READINESS_CHECK_TIMEOUT_SECONDS', why: 'Ferry always bounds the Init readiness wait: set FERRY_INIT_READINESS_TIMEOUT_MS (milliseconds) instead' },
+  {
+    name: 'AWS_LWA_READINESS_CHECK_TIMEOUT_SECONDS',
+    why: 'Ferry always bounds the Init readiness wait: set FERRY_INIT_READINESS_TIMEOUT_MS (milliseconds) instead',
+  },
 ];
 
 const BY_NAME = new Map([...SETTINGS, ...LAMBDA_VARIABLES].map((s) => [s.name, s]));

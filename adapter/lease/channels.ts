@@ -10,8 +10,17 @@ export const LEASE_BEGIN_CHANNEL = 'ferry:lease:begin';
 /** Published when a lease ends, whatever the reason. */
 export const LEASE_END_CHANNEL = 'ferry:lease:end';
 
-export interface LeaseBeginMessage { requestId: string; id: string; held: boolean }
-export interface LeaseEndMessage { requestId: string; id: string; reason: LeaseEnding; ageMs: number }
+export interface LeaseBeginMessage {
+  requestId: string;
+  id: string;
+  held: boolean;
+}
+export interface LeaseEndMessage {
+  requestId: string;
+  id: string;
+  reason: LeaseEnding;
+  ageMs: number;
+}
 
 const begin = diagnostics.channel(LEASE_BEGIN_CHANNEL);
 const end = diagnostics.channel(LEASE_END_CHANNEL);

@@ -44,9 +44,15 @@ export function createScope(requestId: string, token: string, onClose: (scope: S
   const scope: Scope = {
     requestId,
     token,
-    get begun() { return begun; },
-    get open() { return leases.size; },
-    get closed() { return closed; },
+    get begun() {
+      return begun;
+    },
+    get open() {
+      return leases.size;
+    },
+    get closed() {
+      return closed;
+    },
     cutOff,
     begin(holder) {
       let id = newLeaseId();

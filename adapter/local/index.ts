@@ -9,5 +9,16 @@
  * await lambda.close();
  */
 export { startLocal, type LocalLambda, type LocalLog, type LocalOptions } from './start-local.ts';
-export { startFrontDoor, EVENT_BUILDERS, EVENT_SOURCES, isEventSource, canonicalEventSource, LEGACY_EVENT_SOURCES, type LegacyEventSource, type FrontDoor, type FrontDoorOptions, type LocalEventSource } from './front-door/index.ts';
+export {
+  startFrontDoor,
+  EVENT_BUILDERS,
+  EVENT_SOURCES,
+  isEventSource,
+  canonicalEventSource,
+  LEGACY_EVENT_SOURCES,
+  type LegacyEventSource,
+  type FrontDoor,
+  type FrontDoorOptions,
+  type LocalEventSource,
+} from './front-door/index.ts';
 export { startEmulator, type Emulator, type InvokeOptions, type InvokeResult } from './emulator/index.ts';

@@ -149,9 +149,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     await p.spawned;
     const registration = emulator.waitFor('extension-registered', (e: { name: string }) => e.name === name, registerTimeoutMs, since);
     const exit = p.exited.then(() => {
-      throw new Error(
-        `extension ${p.source} exited (code ${p.exit?.code}, signal ${p.exit?.signal}) before it registered. Last output:\n${tail(p.source)}`,
-      );
+      throw new Error(`extension ${p.source} exited (code ${p.exit?.code}, signal ${p.exit?.signal}) before it registered. Last output:\n${tail(p.source)}`);
     });
     try {
       await Promise.race([registration, exit]);

@@ -84,7 +84,8 @@ export interface LocalLambda {
  * await lambda.close();
  */
 export async function startLocal(options: LocalOptions): Promise<LocalLambda> {
-  if (!Array.isArray(options.command) || options.command.length === 0) throw new TypeError('startLocal: `command` must be the app command as an array, e.g. ["node", "server.js"]');
+  if (!Array.isArray(options.command) || options.command.length === 0)
+    throw new TypeError('startLocal: `command` must be the app command as an array, e.g. ["node", "server.js"]');
   const cwd = options.cwd ?? process.cwd();
   const ferryPath = locateFerry(options.ferryPath, cwd);
   const logs: LocalLog[] = [];
@@ -98,7 +99,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalLambda> {
   const inspector = inspectorSetting(options);
 
   if (options.appPort !== undefined && options.appPort === (options.port ?? 3000)) {
-    throw new TypeError(`startLocal: the app port (${options.appPort}) is the front door's port: the front door listens there, so the app cannot. Leave the app port out (a free one is picked and passed as PORT) or choose another.`);
+    throw new TypeError(
+      `startLocal: the app port (${options.appPort}) is the front door's port: the front door listens there, so the app cannot. Leave the app port out (a free one is picked and passed as PORT) or choose another.`,
+    );
   }
   const appPort = options.appPort ?? (await freePort());
   const emulator = await startEmulator({ freeze: options.freeze ?? true, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
@@ -119,7 +122,10 @@ export async function startLocal(options: LocalOptions): Promise<LocalLambda> {
       if (!stopping) log('lambda', `${exit.source === 'runtime' ? 'the app' : exit.source} exited (${exit.signal ?? `code ${exit.code}`})`);
     });
     emulator.events.on('sandbox-reset', (reset: { afterResponse?: boolean }) => {
-      log('lambda', `the function timed out${reset.afterResponse ? ' after its response (post-response work ran past the deadline)' : ''}: on AWS the sandbox would be reset`);
+      log(
+        'lambda',
+        `the function timed out${reset.afterResponse ? ' after its response (post-response work ran past the deadline)' : ''}: on AWS the sandbox would be reset`,
+      );
     });
     await initDone(emulator, sandbox, options.initTimeoutMs ?? 15_000, logs);
   } catch (error) {
@@ -180,14 +186,21 @@ function inspectorSetting(options: LocalOptions): { on: boolean; why: string } {
   if (options.inspector === false) return { on: false, why: 'inspector off' };
   const host = options.host ?? '127.0.0.1';
   if (options.inspector === undefined && !LOOPBACK.has(host)) {
-    return { on: false, why: `inspector off: the front door listens on ${host}, beyond loopback, and the inspector shows every request's credentials (--inspector turns it on)` };
+    return {
+      on: false,
+      why: `inspector off: the front door listens on ${host}, beyond loopback, and the inspector shows every request's credentials (--inspector turns it on)`,
+    };
   }
   return { on: true, why: '' };
 }
 
 /** Resolves when Ferry asked for the first invocation; rejects on an Init error, an early exit or the time limit. */
 function initDone(emulator: Emulator, sandbox: Sandbox, timeoutMs: number, logs: LocalLog[]): Promise<void> {
-  const tail = () => logs.slice(-15).map((l) => `  ${prefixed(l)}`).join('\n') || '  (no output)';
+  const tail = () =>
+    logs
+      .slice(-15)
+      .map((l) => `  ${prefixed(l)}`)
+      .join('\n') || '  (no output)';
   return new Promise<void>((resolve, reject) => {
     const cleanups: Array<() => void> = [];
     const finish = (error?: Error) => {
@@ -200,14 +213,22 @@ function initDone(emulator: Emulator, sandbox: Sandbox, timeoutMs: number, logs:
       cleanups.push(() => emulator.events.off(name, listener));
     };
 
-    const timer = setTimeout(() => finish(new Error(`Init did not finish within ${timeoutMs} ms (Ferry never asked for an invocation). Last output:\n${tail()}`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`Init did not finish within ${timeoutMs} ms (Ferry never asked for an invocation). Last output:\n${tail()}`)),
+      timeoutMs,
+    );
     cleanups.push(() => clearTimeout(timer));
     const onInitError = (e: { errorType?: string; body?: { errorMessage?: string } }) =>
       finish(new Error(`Init failed (${e.errorType ?? 'unknown error'}): ${e.body?.errorMessage ?? JSON.stringify(e.body)}\nLast output:\n${tail()}`));
     on('init-done', () => finish());
     on('init-error', onInitError);
     for (const child of sandbox.processes) {
-      const onExit = () => finish(new Error(`${describeProcess(child, sandbox)} exited (${child.signalCode ?? `code ${child.exitCode}`}) before Init finished. Last output:\n${tail()}`));
+      const onExit = () =>
+        finish(
+          new Error(
+            `${describeProcess(child, sandbox)} exited (${child.signalCode ?? `code ${child.exitCode}`}) before Init finished. Last output:\n${tail()}`,
+          ),
+        );
       // 'close', not 'exit': by then its last output lines are in `logs` for the message.
       child.once('close', onExit);
       cleanups.push(() => child.off('close', onExit));

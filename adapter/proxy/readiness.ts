@@ -49,7 +49,8 @@ export async function waitForApp(config: ProbeConfig, untilMs: number, log: Logg
       if (now >= nextProgress) {
         log.info('waiting for the app', { target: target(config), waited_ms: now - started, last_probe: lastFailure });
         // Said once, with the first progress line: the fix is the same every time.
-        const found = diagnosis === undefined ? diagnoseListeners(appListeners(process.env.AWS_LAMBDA_RUNTIME_API), config.host, config.readinessPort) : undefined;
+        const found =
+          diagnosis === undefined ? diagnoseListeners(appListeners(process.env.AWS_LAMBDA_RUNTIME_API), config.host, config.readinessPort) : undefined;
         if (found) log.warn((diagnosis = found));
         nextProgress = now + PROGRESS_EVERY_MS;
       }
@@ -69,7 +70,12 @@ export function target(config: ProbeConfig): string {
 async function probeHttp(agent: http.Agent, config: ProbeConfig, timeoutMs: number): Promise<string | undefined> {
   const signal = AbortSignal.timeout(timeoutMs);
   try {
-    const res = await httpRequest(agent, config.host, config.readinessPort, { method: 'GET', path: config.readinessPath, headers: { 'user-agent': 'ferry-readiness-probe' }, signal });
+    const res = await httpRequest(agent, config.host, config.readinessPort, {
+      method: 'GET',
+      path: config.readinessPath,
+      headers: { 'user-agent': 'ferry-readiness-probe' },
+      signal,
+    });
     // The head decides. The body is not waited for (a page that streams must not hold Init): it is
     // read and dropped in the background, cut at 128 KiB as undici's dump() did, and the probe's
     // own timeout still ends it.

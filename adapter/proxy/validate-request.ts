@@ -24,7 +24,8 @@ const FRAMING_HEADERS: ReadonlySet<string> = new Set(['content-length', 'transfe
 /** Why `request` cannot be sent as it is, or `undefined` when it can. */
 export function requestProblem(request: AppRequest): string | undefined {
   if (typeof request.method !== 'string' || !TOKEN.test(request.method)) return `the method ${quote(String(request.method))} is not an HTTP token`;
-  if (typeof request.target !== 'string' || !ORIGIN_FORM.test(request.target)) return `the request target ${quote(String(request.target))} is not a path starting with "/"`;
+  if (typeof request.target !== 'string' || !ORIGIN_FORM.test(request.target))
+    return `the request target ${quote(String(request.target))} is not a path starting with "/"`;
   for (const name of Object.keys(request.headers)) {
     if (!TOKEN.test(name)) return `the header name ${quote(name)} is not an HTTP token`;
     if (FRAMING_HEADERS.has(name.toLowerCase())) return `the header ${name} describes the connection, which Ferry frames itself`;
@@ -34,7 +35,8 @@ export function requestProblem(request: AppRequest): string | undefined {
     for (const v of values) {
       if (typeof v !== 'string') return `the header ${name} has a value that is not a string`;
       const bad = BAD_VALUE_CHAR.exec(v);
-      if (bad) return `the header ${name} contains ${describeChar(bad[0])}, which an HTTP/1.1 header value cannot carry (values are latin1 bytes; control characters are not allowed)`;
+      if (bad)
+        return `the header ${name} contains ${describeChar(bad[0])}, which an HTTP/1.1 header value cannot carry (values are latin1 bytes; control characters are not allowed)`;
     }
   }
   return undefined;

@@ -17,7 +17,10 @@ export function statusProblem(statusCode: number): string | undefined {
  * failed. A 204 must not carry a Content-Length at all (RFC 9110 §8.6); a 304's describes the
  * representation and stays.
  */
-export function withoutBodyIfNone(head: AppResponseHead, method: string): AppResponseHead | { statusCode: number; headers: AppResponseHead['headers']; body: Buffer } {
+export function withoutBodyIfNone(
+  head: AppResponseHead,
+  method: string,
+): AppResponseHead | { statusCode: number; headers: AppResponseHead['headers']; body: Buffer } {
   if (head.statusCode !== 204 && head.statusCode !== 304 && method !== 'HEAD') return head;
   discardBody(head);
   const headers = head.headers;

@@ -141,6 +141,6 @@ export function compressResponse(response: AppResponse, acceptEncoding: string |
   let out = withHeader(varied, 'content-encoding', coding);
   out = withHeader(out, 'content-length', String(compressed.length));
   const etag = header(out, 'etag');
-  if (etag !== undefined && etag.value.startsWith('"')) out = withHeader(out, 'etag', `W/${etag.value}`);
+  if (etag?.value.startsWith('"')) out = withHeader(out, 'etag', `W/${etag.value}`);
   return { statusCode, headers: out, body: compressed };
 }

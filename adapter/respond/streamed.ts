@@ -36,7 +36,13 @@ export function encodePrelude(statusCode: number, headers: HeaderMap): Buffer {
   return Buffer.from(JSON.stringify({ statusCode, headers: single, cookies }));
 }
 
-export async function streamResponse(source: StreamSource, stream: ResponseStream, signal: AbortSignal, log: Logger, limit = STREAMED_RESPONSE_LIMIT): Promise<StreamReport> {
+export async function streamResponse(
+  source: StreamSource,
+  stream: ResponseStream,
+  signal: AbortSignal,
+  log: Logger,
+  limit = STREAMED_RESPONSE_LIMIT,
+): Promise<StreamReport> {
   const prelude = encodePrelude(source.statusCode, source.headers);
   if (prelude.length + DELIMITER.length > STREAM_PRELUDE_LIMIT) {
     log.warn('stream prelude is over 16 KB: API Gateway REST streaming will reject it', { prelude_bytes: prelude.length });
@@ -69,9 +75,19 @@ interface Relayed {
 
 /** The catalogue error an interrupted stream ends with (its error trailer). */
 function streamFailure(broke: NonNullable<Relayed['broke']>, bytes: number, limit: number, signal: AbortSignal): FerryError {
-  if (broke.overLimit) return new FerryError('FERRY_RESPONSE_TOO_LARGE', `The response is larger than Lambda's streaming limit of ${limit} bytes; Ferry stopped forwarding at the limit.`);
-  if (signal.aborted) return new FerryError('FERRY_DEADLINE_EXCEEDED', `The app was still sending its response at the invocation deadline (after ${bytes} bytes); Ferry ended the stream.`);
-  return new FerryError('FERRY_APP_CONNECTION_FAILED', `The app's response broke off after ${bytes} bytes: ${describeError(broke.cause)}`, { cause: broke.cause });
+  if (broke.overLimit)
+    return new FerryError(
+      'FERRY_RESPONSE_TOO_LARGE',
+      `The response is larger than Lambda's streaming limit of ${limit} bytes; Ferry stopped forwarding at the limit.`,
+    );
+  if (signal.aborted)
+    return new FerryError(
+      'FERRY_DEADLINE_EXCEEDED',
+      `The app was still sending its response at the invocation deadline (after ${bytes} bytes); Ferry ended the stream.`,
+    );
+  return new FerryError('FERRY_APP_CONNECTION_FAILED', `The app's response broke off after ${bytes} bytes: ${describeError(broke.cause)}`, {
+    cause: broke.cause,
+  });
 }
 
 /**

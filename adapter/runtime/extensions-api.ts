@@ -50,7 +50,13 @@ export interface ExtensionsClient {
 
 /** Register as an external extension subscribed to SHUTDOWN. */
 export async function registerExtension(runtimeApi: string, name: string): Promise<ExtensionsClient> {
-  const response = await call(runtimeApi, 'POST', `${PREFIX}/register`, { 'lambda-extension-name': name, 'content-type': 'application/json' }, '{"events":["SHUTDOWN"]}');
+  const response = await call(
+    runtimeApi,
+    'POST',
+    `${PREFIX}/register`,
+    { 'lambda-extension-name': name, 'content-type': 'application/json' },
+    '{"events":["SHUTDOWN"]}',
+  );
   const id = response.headers['lambda-extension-identifier'];
   if (response.status !== 200 || typeof id !== 'string') {
     throw new Error(`extension registration failed: HTTP ${response.status} ${response.body.slice(0, 200)}`);
@@ -65,7 +71,13 @@ export async function registerExtension(runtimeApi: string, name: string): Promi
       return JSON.parse(res.body) as ExtensionEvent;
     },
     async reportError(phase, errorType, body) {
-      await call(runtimeApi, 'POST', `${PREFIX}/${phase}/error`, { 'lambda-extension-identifier': id, 'lambda-extension-function-error-type': errorType, 'content-type': 'application/json' }, JSON.stringify(body));
+      await call(
+        runtimeApi,
+        'POST',
+        `${PREFIX}/${phase}/error`,
+        { 'lambda-extension-identifier': id, 'lambda-extension-function-error-type': errorType, 'content-type': 'application/json' },
+        JSON.stringify(body),
+      );
     },
   };
 }

@@ -43,7 +43,10 @@ export function postOutcome(status: number, call: string, body: string): PostOut
 }
 
 function containerError(call: string, status: number, body: string): FerryError {
-  return new FerryError('FERRY_RUNTIME_API', `Runtime API answered ${call} with HTTP ${status} (container error); exiting${body ? `: ${body.slice(0, 200)}` : ''}`);
+  return new FerryError(
+    'FERRY_RUNTIME_API',
+    `Runtime API answered ${call} with HTTP ${status} (container error); exiting${body ? `: ${body.slice(0, 200)}` : ''}`,
+  );
 }
 
 /**
@@ -53,7 +56,9 @@ function containerError(call: string, status: number, body: string): FerryError 
  * the sandbox, as after a 5xx, rather than hang silently or serve invocations it cannot answer.
  */
 export function unanswered(call: string, error: unknown): FerryError {
-  return new FerryError('FERRY_RUNTIME_API', `The Runtime API did not answer ${call} (${describeError(error)}); exiting so Lambda replaces the sandbox`, { cause: error });
+  return new FerryError('FERRY_RUNTIME_API', `The Runtime API did not answer ${call} (${describeError(error)}); exiting so Lambda replaces the sandbox`, {
+    cause: error,
+  });
 }
 
 /** Headers Ferry echoes on /response and /error. */
@@ -96,7 +101,9 @@ export function createRuntimeApi(address: string, options: RuntimeApiOptions = {
     async next() {
       for (let attempt = 0; ; attempt++) {
         const res = await pool.request({ method: 'GET', path: `${PREFIX}/invocation/next` }).catch((error: unknown) => {
-          throw new FerryError('FERRY_RUNTIME_API', `The Runtime API did not answer /next (${describeError(error)}); exiting so Lambda replaces the sandbox`, { cause: error });
+          throw new FerryError('FERRY_RUNTIME_API', `The Runtime API did not answer /next (${describeError(error)}); exiting so Lambda replaces the sandbox`, {
+            cause: error,
+          });
         });
         if (res.statusCode === 200) {
           const event = await res.body.buffer();

@@ -65,7 +65,10 @@ export function waitUntilCurrent(promise: Work): void {
   const store = current.getStore();
   if (store === undefined) {
     watch(promise);
-    warnOnce('no-request', '[ferry] waitUntilCurrent() found no current request (was ferry-lambda/wait-until imported before the server started?); the work runs but the sandbox may freeze before it ends.');
+    warnOnce(
+      'no-request',
+      '[ferry] waitUntilCurrent() found no current request (was ferry-lambda/wait-until imported before the server started?); the work runs but the sandbox may freeze before it ends.',
+    );
     return;
   }
   waitUntil(store.request, promise);
@@ -117,7 +120,10 @@ function watch(work: Work): Promise<void> {
 
 // --- holding the response back -------------------------------------------------------------
 
-interface Hold { count: number; restore: () => void }
+interface Hold {
+  count: number;
+  restore: () => void;
+}
 const holds = new WeakMap<Socket, Hold>();
 
 /**
@@ -131,7 +137,10 @@ const holds = new WeakMap<Socket, Hold>();
  */
 function holdResponse(socket: Socket | undefined): () => void {
   if (socket === undefined || typeof socket.cork !== 'function') {
-    warnOnce('no-socket', '[ferry] waitUntil: the request has no socket, so the response cannot wait for the lease; call waitUntil with the node:http request.');
+    warnOnce(
+      'no-socket',
+      '[ferry] waitUntil: the request has no socket, so the response cannot wait for the lease; call waitUntil with the node:http request.',
+    );
     return () => undefined;
   }
   // The client is gone: there is no response left to hold.
@@ -201,7 +210,10 @@ function takeLease(url: string, release: () => void, work: Promise<void>): void 
   begin.on('socket', (socket) => socket.unref());
   const timer = setTimeout(() => {
     timedOut = true;
-    warnOnce('begin-timeout', `[ferry] waitUntil: Ferry did not answer the lease request within ${BEGIN_TIMEOUT_MS} ms; the response goes out without a lease.`);
+    warnOnce(
+      'begin-timeout',
+      `[ferry] waitUntil: Ferry did not answer the lease request within ${BEGIN_TIMEOUT_MS} ms; the response goes out without a lease.`,
+    );
     begin.destroy();
   }, BEGIN_TIMEOUT_MS);
   timer.unref();
@@ -217,7 +229,10 @@ function takeLease(url: string, release: () => void, work: Promise<void>): void 
     if (res.statusCode !== 200) {
       answered('over');
       res.resume();
-      warnOnce(`refused-${res.statusCode}`, `[ferry] waitUntil: Ferry refused the lease (HTTP ${res.statusCode}); call waitUntil before sending the response. The work runs but the sandbox may freeze before it ends.`);
+      warnOnce(
+        `refused-${res.statusCode}`,
+        `[ferry] waitUntil: Ferry refused the lease (HTTP ${res.statusCode}); call waitUntil before sending the response. The work runs but the sandbox may freeze before it ends.`,
+      );
       return;
     }
     leaseId = headerOf(res.headers['x-ferry-lease-id']);
@@ -228,7 +243,8 @@ function takeLease(url: string, release: () => void, work: Promise<void>): void 
       said = (said + text).slice(0, 64);
     });
     res.on('end', () => {
-      if (said.startsWith('cut-off')) console.warn('[ferry] waitUntil: the lease was cut off at the invocation deadline; unfinished work freezes with the sandbox.');
+      if (said.startsWith('cut-off'))
+        console.warn('[ferry] waitUntil: the lease was cut off at the invocation deadline; unfinished work freezes with the sandbox.');
     });
   });
   begin.on('error', (error) => {
@@ -236,7 +252,10 @@ function takeLease(url: string, release: () => void, work: Promise<void>): void 
     answered('over');
     // Errors we caused (work done first, begin timed out) need no word.
     if (wasPending && !hungUp && !timedOut) {
-      warnOnce('begin-failed', `[ferry] waitUntil: could not take a lease from Ferry (${describe(error)}); the work runs but the sandbox may freeze before it ends.`);
+      warnOnce(
+        'begin-failed',
+        `[ferry] waitUntil: could not take a lease from Ferry (${describe(error)}); the work runs but the sandbox may freeze before it ends.`,
+      );
     }
   });
   // Every way out of the begin releases the response: 'close' follows errors, aborts and ends.
@@ -281,7 +300,10 @@ function endLease(url: string, id: string | undefined, begin: http.ClientRequest
 function leaseUrlOf(req: WaitUntilRequest): string | undefined {
   const value = headerOf(req.headers?.[LEASE_URL_HEADER]);
   if (value === undefined) {
-    warnOnce('outside', `[ferry] waitUntil: no ${LEASE_URL_HEADER} header, so this is not running behind Ferry (or Ferry is too old); the work runs but nothing keeps a Lambda sandbox awake for it.`);
+    warnOnce(
+      'outside',
+      `[ferry] waitUntil: no ${LEASE_URL_HEADER} header, so this is not running behind Ferry (or Ferry is too old); the work runs but nothing keeps a Lambda sandbox awake for it.`,
+    );
     return undefined;
   }
   // Ferry only ever sends a loopback URL; anything else came from outside and must not be called.

@@ -50,7 +50,11 @@ export function exampleAppSuite({ name, themeCookie }: ExampleApp): void {
       });
 
       it('accepts a JSON POST and answers 201', async () => {
-        await request(lambda.url).post('/users').send({ name: 'Zoë' }).expect(201).expect({ created: { name: 'Zoë' } });
+        await request(lambda.url)
+          .post('/users')
+          .send({ name: 'Zoë' })
+          .expect(201)
+          .expect({ created: { name: 'Zoë' } });
       });
 
       it('receives the client cookies and sets several, commas in Expires included', async () => {

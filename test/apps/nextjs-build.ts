@@ -21,8 +21,14 @@ function newestMtime(target: string): number {
 }
 
 function run(command: string, args: string[]): void {
-  const result = spawnSync(command, args, { cwd: NEXT_APP, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`apps/nextjs: ${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+  const result = spawnSync(command, args, {
+    cwd: NEXT_APP,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    encoding: 'utf8',
+  });
+  if (result.status !== 0)
+    throw new Error(`apps/nextjs: ${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
 }
 
 /** Install and build unless the build is newer than every source; then copy the static assets in, as docs/frameworks.md says. */

@@ -25,7 +25,11 @@ describe('the Python http.server app, buffered', () => {
   });
 
   it('accepts a JSON POST', async () => {
-    await request(lambda.url).post('/users').send({ name: 'Zoë' }).expect(201).expect({ created: { name: 'Zoë' } });
+    await request(lambda.url)
+      .post('/users')
+      .send({ name: 'Zoë' })
+      .expect(201)
+      .expect({ created: { name: 'Zoë' } });
   });
 
   it('receives the cookies and sets two', async () => {
@@ -45,16 +49,18 @@ describe('the Python http.server app, streaming', () => {
   it('delivers the first chunk before the second exists: the app writes it only after the client got the first', async () => {
     const order: string[] = [];
     const body = await new Promise<string>((resolve, reject) => {
-      http.get(`${lambda.url}/stream`, (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => {
-          text += chunk;
-          order.push(`client got ${JSON.stringify(chunk.toString())}`);
-          if (text === 'first\n') void release(lambda).then(() => order.push('released'));
-        });
-        res.on('end', () => resolve(text));
-        res.on('error', reject);
-      }).on('error', reject);
+      http
+        .get(`${lambda.url}/stream`, (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => {
+            text += chunk;
+            order.push(`client got ${JSON.stringify(chunk.toString())}`);
+            if (text === 'first\n') void release(lambda).then(() => order.push('released'));
+          });
+          res.on('end', () => resolve(text));
+          res.on('error', reject);
+        })
+        .on('error', reject);
     });
     expect(body).toBe('first\nsecond\n');
     expect(order[0]).toBe('client got "first\\n"');

@@ -31,7 +31,12 @@ describe.each(FERRY_MODES)('%s mode', (mode) => {
         messageId: id,
         receiptHandle: `handle-${id}`,
         body,
-        attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1700000000000', SenderId: 'AIDAEXAMPLE', ApproximateFirstReceiveTimestamp: '1700000000001' },
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: '1700000000000',
+          SenderId: 'AIDAEXAMPLE',
+          ApproximateFirstReceiveTimestamp: '1700000000001',
+        },
         messageAttributes: {},
         md5OfBody: '',
         eventSource: 'aws:sqs',

@@ -66,10 +66,10 @@ console.log(`\n${markdown}`);
 
 if (quick || only) {
   const file = path.join(tools.cacheDir, 'results.quick.json');
-  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   log(`\n(${quick ? '--quick' : '--only'}: results in ${path.relative(root, file)}; results.json, results.svg and test/bench/README.md are left as they were)`);
 } else {
-  writeFileSync(path.join(here, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(path.join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(path.join(here, 'results.svg'), renderSvg(results));
   const readme = path.join(here, 'README.md');
   writeFileSync(readme, updateReadme(readFileSync(readme, 'utf8'), markdown));

@@ -52,7 +52,8 @@ it('runs every bench section at tiny counts, and the report renders', { timeout:
   expect(results.bundle.bytes).toBeGreaterThan(0);
   // Weight: every contender in its box, and CPU to /next for Ferry and `node -e 0`.
   expect(results.weight.error).toBeUndefined();
-  for (const [name, contender] of Object.entries<any>(results.weight.boxes['1769'])) expect({ name, error: contender.error }).toEqual({ name, error: undefined });
+  for (const [name, contender] of Object.entries<any>(results.weight.boxes['1769']))
+    expect({ name, error: contender.error }).toEqual({ name, error: undefined });
   expect(results.weight.cpuToNextMs['ferry-buffered'].median).toBeGreaterThan(0);
   expect(results.weight.cpuToNextMs['node -e 0'].median).toBeGreaterThan(0);
   expect(results.weight.boxes['1769']['ferry-buffered'].ferryLongRssMiB.median).toBeGreaterThan(0);

@@ -34,6 +34,14 @@ describe('test/bench/lib/startup-measure.mjs', () => {
   });
 
   it('summarises samples as a stats.mjs spread with a nearest-rank p90', () => {
-    expect(msSpread([5, 1, 4, 2, 3, 10, 6, 7, 8, 9])).toEqual({ median: 5.5, min: 1, max: 10, n: 10, unit: 'ms', samples: [5, 1, 4, 2, 3, 10, 6, 7, 8, 9], p90: 9 });
+    expect(msSpread([5, 1, 4, 2, 3, 10, 6, 7, 8, 9])).toEqual({
+      median: 5.5,
+      min: 1,
+      max: 10,
+      n: 10,
+      unit: 'ms',
+      samples: [5, 1, 4, 2, 3, 10, 6, 7, 8, 9],
+      p90: 9,
+    });
   });
 });

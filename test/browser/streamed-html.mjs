@@ -14,7 +14,6 @@ import { launchChromium } from '../helpers/chromium.mjs';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LIMIT_MS = 30_000;
 
-
 /** What happened, in order: the app's log lines and what the browser showed. */
 const timeline = [];
 let lambda;
@@ -22,10 +21,7 @@ let browser;
 
 let verdict;
 try {
-  verdict = await Promise.race([
-    check(),
-    new Promise((resolve) => setTimeout(() => resolve(`no verdict within ${LIMIT_MS} ms`), LIMIT_MS).unref()),
-  ]);
+  verdict = await Promise.race([check(), new Promise((resolve) => setTimeout(() => resolve(`no verdict within ${LIMIT_MS} ms`), LIMIT_MS).unref())]);
 } catch (error) {
   verdict = error instanceof Error ? error.stack : String(error);
 } finally {

@@ -52,13 +52,19 @@ describe.each(FERRY_MODES)('%s mode', (mode) => {
       const invocations = Array.from({ length: 24 }, (_, i) => `s-${i}`);
       const results = await Promise.all(
         invocations.map((id, i) =>
-          ferry.invoke(functionUrlEvent({ path: '/stream', query: `id=${id}&delay=${(i * 13) % 40}${i % 2 ? '&lease=50' : ''}`, headers: { 'x-id': id } }), { timeoutMs: 10_000 }),
+          ferry.invoke(functionUrlEvent({ path: '/stream', query: `id=${id}&delay=${(i * 13) % 40}${i % 2 ? '&lease=50' : ''}`, headers: { 'x-id': id } }), {
+            timeoutMs: 10_000,
+          }),
         ),
       );
       results.forEach((result, i) => {
         const id = invocations[i]!;
         expect(result.prelude).toMatchObject({ statusCode: 200, cookies: [`id=${id}`] });
-        const lines = result.payload.toString().trim().split('\n').map((line) => JSON.parse(line));
+        const lines = result.payload
+          .toString()
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line));
         expect(lines).toHaveLength(4);
         for (const line of lines) expect(line).toMatchObject({ id, header: id, requestId: result.requestId });
       });

@@ -86,7 +86,11 @@ describe("each reader's message names the setting, what it expects and what it g
     ['port range', { AWS_LWA_READINESS_CHECK_PORT: '70000' }, "AWS_LWA_READINESS_CHECK_PORT must be an integer 1-65535; got '70000'"],
     ['integer', { FERRY_DEADLINE_MARGIN_MS: '-5' }, "FERRY_DEADLINE_MARGIN_MS must be an integer 0-60000; got '-5'"],
     ['integer range', { AWS_LAMBDA_MAX_CONCURRENCY: '0' }, "AWS_LAMBDA_MAX_CONCURRENCY must be an integer 1-1024; got '0'"],
-    ['seconds', { AWS_LWA_POOL_IDLE_TIMEOUT_SECONDS: '4s' }, "AWS_LWA_POOL_IDLE_TIMEOUT_SECONDS must be a number of seconds 0-3600 (e.g. 4 or 0.5, no unit); got '4s'"],
+    [
+      'seconds',
+      { AWS_LWA_POOL_IDLE_TIMEOUT_SECONDS: '4s' },
+      "AWS_LWA_POOL_IDLE_TIMEOUT_SECONDS must be a number of seconds 0-3600 (e.g. 4 or 0.5, no unit); got '4s'",
+    ],
     ['boolean', { AWS_LWA_ASYNC_INIT: 'maybe' }, "AWS_LWA_ASYNC_INIT must be true or false; got 'maybe'"],
     ['choice', { AWS_LWA_READINESS_CHECK_PROTOCOL: 'udp' }, "AWS_LWA_READINESS_CHECK_PROTOCOL must be one of http, tcp; got 'udp'"],
     ['choice (invoke mode)', { AWS_LWA_INVOKE_MODE: 'stream' }, "AWS_LWA_INVOKE_MODE must be one of buffered, response_stream; got 'stream'"],
@@ -99,9 +103,17 @@ describe("each reader's message names the setting, what it expects and what it g
       "AWS_LWA_ERROR_STATUS_CODES must be a list of status codes and ranges like 200-399,404: '5xx' is not a status code (100-599) or range like 200-399",
     ],
     ['host', { AWS_LWA_HOST: 'http://localhost' }, "AWS_LWA_HOST must be a host name or IP address; got 'http://localhost'"],
-    ['host:port', { AWS_LWA_LAMBDA_RUNTIME_API_PROXY: 'http://127.0.0.1:9009' }, "AWS_LWA_LAMBDA_RUNTIME_API_PROXY must be host:port (no scheme, no path); got 'http://127.0.0.1:9009'"],
+    [
+      'host:port',
+      { AWS_LWA_LAMBDA_RUNTIME_API_PROXY: 'http://127.0.0.1:9009' },
+      "AWS_LWA_LAMBDA_RUNTIME_API_PROXY must be host:port (no scheme, no path); got 'http://127.0.0.1:9009'",
+    ],
     ['runtime API', { AWS_LAMBDA_RUNTIME_API: 'localhost' }, "AWS_LAMBDA_RUNTIME_API must be host:port (no scheme, no path); got 'localhost'"],
-    ['min unhealthy status', { [MIN_UNHEALTHY_STATUS]: '4xx' }, `${MIN_UNHEALTHY_STATUS} must be an integer 101-600 (statuses below it are healthy); got '4xx'`],
+    [
+      'min unhealthy status',
+      { [MIN_UNHEALTHY_STATUS]: '4xx' },
+      `${MIN_UNHEALTHY_STATUS} must be an integer 101-600 (statuses below it are healthy); got '4xx'`,
+    ],
   ])('%s', (_kind, env, message) => {
     expect(problemsOf(env)).toContain(`  - ${message}`);
   });
@@ -117,10 +129,20 @@ describe("each reader's message names the setting, what it expects and what it g
 
 describe('problems are collected', () => {
   it('reports every bad setting in one error, one line each, in table order', () => {
-    const message = problemsOf({ AWS_LWA_PORT: 'abc', AWS_LWA_READINESS_CHECK_PROTOCOL: 'udp', AWS_LWA_ERROR_STATUS_CODES: 'x', FERRY_INCLUDE_STAGE: 'perhaps' });
+    const message = problemsOf({
+      AWS_LWA_PORT: 'abc',
+      AWS_LWA_READINESS_CHECK_PROTOCOL: 'udp',
+      AWS_LWA_ERROR_STATUS_CODES: 'x',
+      FERRY_INCLUDE_STAGE: 'perhaps',
+    });
     const lines = message.split('\n');
     expect(lines[0]).toBe('Invalid Ferry configuration:');
-    expect(lines.slice(1).map((l) => l.split(' ')[3])).toEqual(['AWS_LWA_PORT', 'AWS_LWA_READINESS_CHECK_PROTOCOL', 'AWS_LWA_ERROR_STATUS_CODES', 'FERRY_INCLUDE_STAGE']);
+    expect(lines.slice(1).map((l) => l.split(' ')[3])).toEqual([
+      'AWS_LWA_PORT',
+      'AWS_LWA_READINESS_CHECK_PROTOCOL',
+      'AWS_LWA_ERROR_STATUS_CODES',
+      'FERRY_INCLUDE_STAGE',
+    ]);
   });
 
   it('reports a missing runtime API together with the other problems', () => {
@@ -244,7 +266,9 @@ describe('the Init budget', () => {
   });
 
   it('FERRY_INIT_READINESS_TIMEOUT_MS overrides it for every initialization type', () => {
-    expect(load({ AWS_LAMBDA_INITIALIZATION_TYPE: 'lambda-managed-instances', FERRY_INIT_READINESS_TIMEOUT_MS: '600000' }).initReadinessTimeoutMs).toBe(600_000);
+    expect(load({ AWS_LAMBDA_INITIALIZATION_TYPE: 'lambda-managed-instances', FERRY_INIT_READINESS_TIMEOUT_MS: '600000' }).initReadinessTimeoutMs).toBe(
+      600_000,
+    );
     expect(load({ FERRY_INIT_READINESS_TIMEOUT_MS: '2000' }).initReadinessTimeoutMs).toBe(2000);
   });
 });
@@ -268,12 +292,15 @@ describe('the settings tables', () => {
   /** Every variable name loadConfig asks the environment for. */
   function namesRead(env: Env): Set<string> {
     const asked = new Set<string>();
-    const recording = new Proxy({ ...LAMBDA, ...env }, {
-      get(target, key) {
-        if (typeof key === 'string') asked.add(key);
-        return Reflect.get(target, key);
+    const recording = new Proxy(
+      { ...LAMBDA, ...env },
+      {
+        get(target, key) {
+          if (typeof key === 'string') asked.add(key);
+          return Reflect.get(target, key);
+        },
       },
-    });
+    );
     loadConfig(recording);
     return asked;
   }

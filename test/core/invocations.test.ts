@@ -18,7 +18,14 @@ describe('a Function URL invocation', () => {
   it('reaches the app as the HTTP request the client sent', async () => {
     const body = Buffer.from([0, 1, 2, 250, 255]);
     const result = await ferry.invoke(
-      functionUrlEvent({ method: 'POST', path: '/a%20b/ü', query: 'x=1&x=2&y=%2F', headers: { 'content-type': 'application/octet-stream' }, cookies: ['a=1', 'b=2'], body }),
+      functionUrlEvent({
+        method: 'POST',
+        path: '/a%20b/ü',
+        query: 'x=1&x=2&y=%2F',
+        headers: { 'content-type': 'application/octet-stream' },
+        cookies: ['a=1', 'b=2'],
+        body,
+      }),
     );
     const { status, echo } = seen(result);
     expect(status).toBe(200);

@@ -12,7 +12,9 @@ const tracked = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '
   .split('\0')
   .filter((file) => file && existsSync(path.join(ROOT, file)));
 const topLevel = new Set(tracked.map((file) => file.split('/')[0]!));
-const foldersUnder = (parent: string) => [...new Set(tracked.filter((f) => f.startsWith(`${parent}/`) && f.split('/').length > 2).map((f) => f.split('/').slice(0, 2).join('/')))];
+const foldersUnder = (parent: string) => [
+  ...new Set(tracked.filter((f) => f.startsWith(`${parent}/`) && f.split('/').length > 2).map((f) => f.split('/').slice(0, 2).join('/'))),
+];
 const ignored = (relative: string) => {
   try {
     execFileSync('git', ['check-ignore', '--quiet', '--no-index', relative], { cwd: ROOT });
@@ -64,7 +66,9 @@ describe('ARCHITECTURE.md', () => {
   it('finds a missing path and an unmapped folder (the checks can fail)', () => {
     const sample = '| `adapter/runtime/` | ok |\n| `adapter/gone-folder/` | moved away |\nsee `adapter/main.ts` and `application/json`';
     expect(namedPaths(sample, topLevel).filter((p) => !present(p))).toEqual(['adapter/gone-folder/']);
-    expect(unmapped(['adapter/runtime', 'adapter/lifecycle', 'test/lease'], sample + '\n| `test/lease/`, `test/proxy/` | two |')).toEqual(['adapter/lifecycle']);
+    expect(unmapped(['adapter/runtime', 'adapter/lifecycle', 'test/lease'], `${sample}\n| \`test/lease/\`, \`test/proxy/\` | two |`)).toEqual([
+      'adapter/lifecycle',
+    ]);
   });
 });
 
@@ -79,6 +83,8 @@ describe('Markdown links', () => {
 
   it('resolves links from the linking file', () => {
     const up = '..'; // not written out: self-contained.test.ts would read it from this file's folder
-    expect(linkTargets('layer/README.md', `[bench](${up}/test/bench/README.md#the-latest-run) [x](https://aws.amazon.com) [top](#top)`)).toEqual(['test/bench/README.md']);
+    expect(linkTargets('layer/README.md', `[bench](${up}/test/bench/README.md#the-latest-run) [x](https://aws.amazon.com) [top](#top)`)).toEqual([
+      'test/bench/README.md',
+    ]);
   });
 });

@@ -19,7 +19,9 @@ describe('README', () => {
   });
 
   it("describes each error with the catalogue's summary", () => {
-    const rows = section('errors').split('\n').filter((line) => line.startsWith('| `Ferry.'));
+    const rows = section('errors')
+      .split('\n')
+      .filter((line) => line.startsWith('| `Ferry.'));
     expect(rows).toEqual(Object.values(ERRORS).map((entry) => `| \`${entry.errorType}\` | ${entry.summary} |`));
   });
 });

@@ -61,7 +61,9 @@ const LWA_SETTINGS = [
 const LWA_HEADERS = ['x-amzn-request-context', 'x-amzn-lambda-context', 'x-amz-tenant-id'];
 
 /** Every name Ferry reads, with how: honoured (under any of its names) or only warned about. */
-const honoured = new Set([...SETTINGS, ...LAMBDA_VARIABLES].flatMap((s) => [s.name, ...(s.fallbacks ?? []), ...(s.deprecated ?? [])]).concat(MIN_UNHEALTHY_STATUS));
+const honoured = new Set(
+  [...SETTINGS, ...LAMBDA_VARIABLES].flatMap((s) => [s.name, ...(s.fallbacks ?? []), ...(s.deprecated ?? [])]).concat(MIN_UNHEALTHY_STATUS),
+);
 const unsupported = new Set(UNSUPPORTED_LWA_SETTINGS.map((s) => s.name));
 
 describe('README configuration table', () => {
@@ -98,7 +100,9 @@ describe('README "Coming from Lambda Web Adapter"', () => {
   });
 
   it("covers every LWA-named setting Ferry reads (AWS_LWA_*, PORT and LWA's deprecated names)", () => {
-    const lwaNamed = [...honoured, ...unsupported].filter((n) => n.startsWith('AWS_LWA_') || SETTINGS.some((s) => s.deprecated?.includes(n) || s.fallbacks?.includes(n)));
+    const lwaNamed = [...honoured, ...unsupported].filter(
+      (n) => n.startsWith('AWS_LWA_') || SETTINGS.some((s) => s.deprecated?.includes(n) || s.fallbacks?.includes(n)),
+    );
     expect(lwaNamed.filter((n) => !LWA_SETTINGS.includes(n))).toEqual([]);
   });
 

@@ -86,7 +86,12 @@ describe('GET /extension/event/next', () => {
 
     const runtimeAgain = next(e);
     const second = e.invoke({}, { requestId: 'two' });
-    await e.waitFor('runtime-next', undefined, 3000, e.history.findIndex((h) => h.name === 'invocation-done'));
+    await e.waitFor(
+      'runtime-next',
+      undefined,
+      3000,
+      e.history.findIndex((h) => h.name === 'invocation-done'),
+    );
     expect(e.snapshot()).toMatchObject({ queued: ['two'], runtimeWaiting: 1 });
     expect(e.snapshot().blockedBy).toMatch(/lease/);
 

@@ -77,14 +77,18 @@ describe('startSandbox', () => {
   it('rejects with an error naming an extension that exits before registering, with its last lines, and starts no runtime', async () => {
     emulator = await startEmulator();
     const failing = startSandbox({ emulator, runtime: RUNTIME, extensions: [{ path: EXTENSION, env: { EXIT_BEFORE_REGISTER: '3' } }] });
-    await expect(failing).rejects.toThrow(/extension extension\.mjs exited \(code 3, signal null\) before it registered\. Last output:\n.*cannot start: the config file is missing/s);
+    await expect(failing).rejects.toThrow(
+      /extension extension\.mjs exited \(code 3, signal null\) before it registered\. Last output:\n.*cannot start: the config file is missing/s,
+    );
     expect(emulator.history.some((h) => h.name === 'process-spawned' && h.payload.source === 'runtime')).toBe(false);
   });
 
   it('explains an extension that registers under another name than its file name', async () => {
     emulator = await startEmulator();
     const failing = startSandbox({ emulator, runtime: RUNTIME, registerTimeoutMs: 500, extensions: [{ path: EXTENSION, env: { EXT_NAME: 'other' } }] });
-    await expect(failing).rejects.toThrow(/extension extension\.mjs did not register within 500 ms \(registered so far: other; the Lambda-Extension-Name must be the file name "extension\.mjs"\)/);
+    await expect(failing).rejects.toThrow(
+      /extension extension\.mjs did not register within 500 ms \(registered so far: other; the Lambda-Extension-Name must be the file name "extension\.mjs"\)/,
+    );
     await emulator.waitFor('process-exit', (p: { source: string }) => p.source === 'extension.mjs');
   });
 
@@ -102,7 +106,12 @@ describe('startSandbox', () => {
     const pids = s.processes.map((p) => p.pid!);
     for (const pid of pids) await until(`${pid} is stopped`, () => procState(pid) === 'T');
     expect((await e.invoke({ n: 2 })).json().event).toEqual({ n: 2 });
-    await e.waitFor('freeze', undefined, 3000, e.history.findIndex((h) => h.name === 'invocation-done'));
+    await e.waitFor(
+      'freeze',
+      undefined,
+      3000,
+      e.history.findIndex((h) => h.name === 'invocation-done'),
+    );
     const stopped = await s.stop();
     expect(stopped.exitCodes).toEqual({ 'extension.mjs': 0, runtime: 0 });
     sandbox = undefined;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createPreludeSplitter, type Emulator, type StreamPrelude } from '../../adapter/local/emulator/index.ts';
+import { createPreludeSplitter, type StreamPrelude } from '../../adapter/local/emulator/index.ts';
 import { echo, next, NULS, parked, send, stream, useEmulator } from './raw-client.ts';
 
 const start = useEmulator();
@@ -129,7 +129,12 @@ describe('streamed /response uploads', () => {
     expect((await invoked).payload.toString()).toBe('abc');
     expect(e.history.filter((h) => h.name === 'rejected').map((h) => h.payload.status)).toEqual([403]);
     parked(next(e));
-    await e.waitFor('runtime-next', undefined, 3000, e.history.findIndex((h) => h.name === 'invocation-done'));
+    await e.waitFor(
+      'runtime-next',
+      undefined,
+      3000,
+      e.history.findIndex((h) => h.name === 'invocation-done'),
+    );
   });
 
   it('counts and hashes without keeping bytes (discardBody), and marks a stream over the limit tooLarge with a 413', async () => {

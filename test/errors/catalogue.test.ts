@@ -34,7 +34,14 @@ describe('the error catalogue', () => {
 
   it('gives a status to exactly the errors Ferry answers HTTP clients with', () => {
     const withStatus = entries.filter(([, entry]) => entry.status !== null).map(([code]) => code);
-    expect(withStatus.sort()).toEqual(['FERRY_APP_CONNECTION_FAILED', 'FERRY_APP_NOT_READY', 'FERRY_DEADLINE_EXCEEDED', 'FERRY_INVALID_APP_RESPONSE', 'FERRY_INVALID_EVENT', 'FERRY_RESPONSE_TOO_LARGE']);
+    expect(withStatus.sort()).toEqual([
+      'FERRY_APP_CONNECTION_FAILED',
+      'FERRY_APP_NOT_READY',
+      'FERRY_DEADLINE_EXCEEDED',
+      'FERRY_INVALID_APP_RESPONSE',
+      'FERRY_INVALID_EVENT',
+      'FERRY_RESPONSE_TOO_LARGE',
+    ]);
   });
 });
 
@@ -42,7 +49,12 @@ describe('FerryError', () => {
   it('reports the errorType of its code, and keeps its cause', () => {
     const cause = new Error('ECONNRESET');
     const error = new FerryError('FERRY_APP_CONNECTION_FAILED', 'the app hung up', { cause });
-    expect([error.code, error.errorType, error.message, error.cause]).toEqual(['FERRY_APP_CONNECTION_FAILED', 'Ferry.AppConnectionFailed', 'the app hung up', cause]);
+    expect([error.code, error.errorType, error.message, error.cause]).toEqual([
+      'FERRY_APP_CONNECTION_FAILED',
+      'Ferry.AppConnectionFailed',
+      'the app hung up',
+      cause,
+    ]);
   });
 
   it('is recognised by its code, not by its class; other codes are not catalogue codes', () => {
@@ -96,6 +108,8 @@ describe('the Runtime API status of a result', () => {
   });
 
   it('words a container error without a body (the streamed /response reads none) without a dangling colon', () => {
-    expect(() => postOutcome(500, 'the streamed /response', '')).toThrow(/^Runtime API answered the streamed \/response with HTTP 500 \(container error\); exiting$/);
+    expect(() => postOutcome(500, 'the streamed /response', '')).toThrow(
+      /^Runtime API answered the streamed \/response with HTTP 500 \(container error\); exiting$/,
+    );
   });
 });

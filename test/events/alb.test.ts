@@ -9,7 +9,11 @@ const app = (overrides: Partial<AppResponse> = {}): AppResponse => ({ statusCode
 
 describe('ALB codec', () => {
   it('answers single-value requests with headers: repeats comma-joined, one Set-Cookie', () => {
-    const result = albCodec.toResult(app({ headers: { 'cache-control': ['no-cache', 'no-store'], 'set-cookie': ['a=1', 'b=2'], 'content-type': 'text/plain' }, body: Buffer.from('hi') }), baseAlbEvent(), ENCODE);
+    const result = albCodec.toResult(
+      app({ headers: { 'cache-control': ['no-cache', 'no-store'], 'set-cookie': ['a=1', 'b=2'], 'content-type': 'text/plain' }, body: Buffer.from('hi') }),
+      baseAlbEvent(),
+      ENCODE,
+    );
     expect(result).toEqual({
       statusCode: 200,
       statusDescription: '200 OK',
@@ -43,7 +47,10 @@ describe('ALB codec', () => {
 
   it('maps the "" body ALB sends for "no body" to null, for GET and POST', () => {
     expect(albCodec.toRequest({ ...baseAlbEvent(), body: '' }, DECODE).body).toBeNull();
-    expect(albCodec.toRequest({ ...baseAlbEvent(), httpMethod: 'POST', body: '', headers: { 'content-length': '0' } }, DECODE)).toMatchObject({ body: null, headers: {} });
+    expect(albCodec.toRequest({ ...baseAlbEvent(), httpMethod: 'POST', body: '', headers: { 'content-length': '0' } }, DECODE)).toMatchObject({
+      body: null,
+      headers: {},
+    });
   });
 
   it('adds no X-Forwarded-* of its own (ALB sends them)', () => {

@@ -24,10 +24,7 @@ const ENCODE: EncodeOptions = { isTextBody };
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /** A real 1×1 PNG. */
-export const PNG_1X1 = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
+export const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 /** A zip-like buffer: local file header magic, then bytes that are not valid UTF-8. */
 export const ZIP_LIKE = Buffer.concat([Buffer.from('504b0304140000000800', 'hex'), Buffer.from([0xff, 0xfe, 0x00, 0x80, 0xc3, 0x28]), randomBytes(200)]);
 
@@ -42,15 +39,18 @@ function appResponse(overrides: Partial<AppResponse> = {}): AppResponse {
 export function defineCodecContract(model: SourceModel): void {
   const { codec, traits } = model;
   const decode = (request: ClientRequest) => codec.toRequest(model.event(request), DECODE);
-  const roundTrip = (response: AppResponse, request = clientRequest()) =>
-    model.receive(codec.toResult(response, model.event(request), ENCODE));
+  const roundTrip = (response: AppResponse, request = clientRequest()) => model.receive(codec.toResult(response, model.event(request), ENCODE));
 
   describe(`${model.name} codec contract`, () => {
     it('forwards the method, the encoded path and every query value', () => {
       const request = clientRequest({
         method: 'PATCH',
         path: '/users/J%C3%BCrgen/files/a%20b%2Bc',
-        query: [['tag', 'x y'], ['id', '1'], ['tag', 'ü&=+%']],
+        query: [
+          ['tag', 'x y'],
+          ['id', '1'],
+          ['tag', 'ü&=+%'],
+        ],
       });
       const app = decode(request);
       expect(app.method).toBe('PATCH');
@@ -66,7 +66,15 @@ export function defineCodecContract(model: SourceModel): void {
     });
 
     it('keeps every value of a repeated request header, in order', () => {
-      const request = clientRequest({ headers: [['host', 'example.com'], ['x-multi', 'first'], ['accept', '*/*'], ['x-multi', 'second'], ['x-multi', 'third']] });
+      const request = clientRequest({
+        headers: [
+          ['host', 'example.com'],
+          ['x-multi', 'first'],
+          ['accept', '*/*'],
+          ['x-multi', 'second'],
+          ['x-multi', 'third'],
+        ],
+      });
       const app = decode(request);
       expect(appHeader(app, 'x-multi')).toEqual(expectedHeaderValues(traits, ['first', 'second', 'third']));
       expect(appHeader(app, 'accept')).toEqual(['*/*']);
@@ -83,7 +91,13 @@ export function defineCodecContract(model: SourceModel): void {
       const app = decode(
         clientRequest({
           method: 'POST',
-          headers: [['host', 'example.com'], ['content-type', 'application/json'], ['content-length', '7'], ['connection', 'keep-alive'], ['transfer-encoding', 'identity']],
+          headers: [
+            ['host', 'example.com'],
+            ['content-type', 'application/json'],
+            ['content-length', '7'],
+            ['connection', 'keep-alive'],
+            ['transfer-encoding', 'identity'],
+          ],
           body,
         }),
       );
@@ -156,7 +170,9 @@ export function defineCodecContract(model: SourceModel): void {
     });
 
     it('keeps hop-by-hop response headers out of the result', () => {
-      const client = roundTrip(appResponse({ headers: { 'transfer-encoding': 'chunked', connection: 'keep-alive', 'content-type': 'text/plain' }, body: Buffer.from('ok') }));
+      const client = roundTrip(
+        appResponse({ headers: { 'transfer-encoding': 'chunked', connection: 'keep-alive', 'content-type': 'text/plain' }, body: Buffer.from('ok') }),
+      );
       expect(client.headers.map(([n]) => n)).toEqual(['content-type']);
     });
   });

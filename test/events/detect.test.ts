@@ -91,7 +91,10 @@ describe('detectEvent', () => {
     });
 
     it('passes a WebSocket event through although it has httpMethod and requestContext', () => {
-      const event = { ...baseRestEvent(), requestContext: { ...(baseRestEvent().requestContext as object), connectionId: 'TWegAcC4EowCHnA=', eventType: 'CONNECT' } };
+      const event = {
+        ...baseRestEvent(),
+        requestContext: { ...(baseRestEvent().requestContext as object), connectionId: 'TWegAcC4EowCHnA=', eventType: 'CONNECT' },
+      };
       expect(sourceOf(event)).toBe('pass-through');
     });
 

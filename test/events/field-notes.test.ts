@@ -53,7 +53,12 @@ describe('field notes: cookies', () => {
     const rest = restApiV1Codec.toResult(app, baseRestEvent(), ENCODE);
     const alb = albCodec.toResult(app, baseAlbEvent(), ENCODE) as { headers: Record<string, string> };
     const lattice = latticeV2Codec.toResult(app, baseLatticeV2Event(), ENCODE) as { headers: Record<string, string> };
-    for (const value of [...(v2.cookies as string[]), ...(rest.multiValueHeaders as Record<string, string[]>)['set-cookie'], alb.headers['set-cookie'], lattice.headers['set-cookie']]) {
+    for (const value of [
+      ...(v2.cookies as string[]),
+      ...(rest.multiValueHeaders as Record<string, string[]>)['set-cookie'],
+      alb.headers['set-cookie'],
+      lattice.headers['set-cookie'],
+    ]) {
       expect(value).not.toMatch(/a=1.*b=2|b=2.*a=1/);
     }
   });
@@ -137,7 +142,11 @@ describe('field notes: paths', () => {
 
   it('forwards a custom-domain base path as the event has it (no 404 from stripping or adding)', () => {
     // With a base path mapping the REST `path` includes the mapping (`/v1/users`); the app sees it.
-    const event = { ...baseRestEvent(), path: '/v1/users', requestContext: { ...(baseRestEvent().requestContext as object), domainName: 'api.example.com', path: '/v1/users' } };
+    const event = {
+      ...baseRestEvent(),
+      path: '/v1/users',
+      requestContext: { ...(baseRestEvent().requestContext as object), domainName: 'api.example.com', path: '/v1/users' },
+    };
     const request = restApiV1Codec.toRequest(event, DECODE);
     expect(request.target).toBe('/v1/users');
     expect(request.headers.host).toBe('api.example.com');
@@ -188,7 +197,11 @@ describe('field notes: bodies', () => {
 
   it('treats application/jwk-set+json as text', () => {
     const body = Buffer.from('{"keys":[]}');
-    const result = functionUrlCodec.toResult(response({ headers: { 'content-type': 'application/jwk-set+json' }, body }), baseV2Event(FUNCTION_URL_DOMAIN), ENCODE);
+    const result = functionUrlCodec.toResult(
+      response({ headers: { 'content-type': 'application/jwk-set+json' }, body }),
+      baseV2Event(FUNCTION_URL_DOMAIN),
+      ENCODE,
+    );
     expect(result).toMatchObject({ body: '{"keys":[]}', isBase64Encoded: false });
   });
 });

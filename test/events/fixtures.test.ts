@@ -102,7 +102,12 @@ describe('published sample events', () => {
     it('alb-lambda-target-request-headers-only: single-value mode', () => {
       const request = decode('aws-lambda-go/alb-lambda-target-request-headers-only.json');
       expect(request).toMatchObject({ method: 'GET', target: '/?key=hello', body: null });
-      expect(request.headers).toMatchObject({ host: 'lambda-test-alb-1334523864.us-east-1.elb.amazonaws.com', 'x-myheader': '123', 'x-forwarded-proto': 'http', 'x-forwarded-port': '80' });
+      expect(request.headers).toMatchObject({
+        host: 'lambda-test-alb-1334523864.us-east-1.elb.amazonaws.com',
+        'x-myheader': '123',
+        'x-forwarded-proto': 'http',
+        'x-forwarded-port': '80',
+      });
       expect(request.headers.connection).toBeUndefined();
     });
 
@@ -112,8 +117,16 @@ describe('published sample events', () => {
       expect(request).toMatchObject({ method: 'GET', target: '/?key=hello', body: null });
       expect(request.headers['x-forwarded-for']).toBe('72.21.198.67');
       const detected = detectEvent(load(file));
-      const result = detected.kind === 'http' && detected.codec.toResult({ statusCode: 404, headers: { 'set-cookie': ['a=1', 'b=2'] }, body: Buffer.alloc(0) }, load(file), { isTextBody });
-      expect(result).toEqual({ statusCode: 404, statusDescription: '404 Not Found', multiValueHeaders: { 'set-cookie': ['a=1', 'b=2'] }, body: '', isBase64Encoded: false });
+      const result =
+        detected.kind === 'http' &&
+        detected.codec.toResult({ statusCode: 404, headers: { 'set-cookie': ['a=1', 'b=2'] }, body: Buffer.alloc(0) }, load(file), { isTextBody });
+      expect(result).toEqual({
+        statusCode: 404,
+        statusDescription: '404 Not Found',
+        multiValueHeaders: { 'set-cookie': ['a=1', 'b=2'] },
+        body: '',
+        isBase64Encoded: false,
+      });
     });
 
     it('alb-base: a text body on a GET', () => {
@@ -172,7 +185,12 @@ describe('published sample events', () => {
     it.each(['iam', 'jwt-authorizer', 'lambda-authorizer'])('apigw-v2-request-%s: rawQueryString verbatim, cookies joined, no fake X-Forwarded-For', (kind) => {
       const request = decode(`aws-lambda-go/apigw-v2-request-${kind}.json`);
       expect(request).toMatchObject({ method: 'GET', target: '/my/path?parameter1=value1&parameter1=value2&parameter2=value' });
-      expect(request.headers).toMatchObject({ header1: 'value1', header2: 'value2', cookie: 'cookie1; cookie2', host: 'id.execute-api.us-east-1.amazonaws.com' });
+      expect(request.headers).toMatchObject({
+        header1: 'value1',
+        header2: 'value2',
+        cookie: 'cookie1; cookie2',
+        host: 'id.execute-api.us-east-1.amazonaws.com',
+      });
       expect(request.headers['x-forwarded-for']).toBeUndefined(); // sourceIp is "IP"
       expect(text(request)).toBe('{\r\n\t"a": 1\r\n}');
     });
@@ -220,7 +238,11 @@ describe('published sample events', () => {
     });
 
     it('lambda-base: body null', () => {
-      expect(decode('powertools/lambda-base.json')).toMatchObject({ method: 'POST', target: '/?parameter1=value1&parameter1=value2&parameter2=value', body: null });
+      expect(decode('powertools/lambda-base.json')).toMatchObject({
+        method: 'POST',
+        target: '/?parameter1=value1&parameter1=value2&parameter2=value',
+        body: null,
+      });
     });
 
     it('lambda-get-request: browser headers kept', () => {

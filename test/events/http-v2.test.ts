@@ -13,7 +13,13 @@ describe('payload 2.0 codecs', () => {
       baseV2Event(FUNCTION_URL_DOMAIN),
       ENCODE,
     );
-    expect(result).toEqual({ statusCode: 201, headers: { 'content-type': 'application/json', 'x-multi': 'a, b' }, cookies: ['c=1'], body: '{}', isBase64Encoded: false });
+    expect(result).toEqual({
+      statusCode: 201,
+      headers: { 'content-type': 'application/json', 'x-multi': 'a, b' },
+      cookies: ['c=1'],
+      body: '{}',
+      isBase64Encoded: false,
+    });
   });
 
   it('leaves cookies out when there are none', () => {
@@ -21,7 +27,11 @@ describe('payload 2.0 codecs', () => {
   });
 
   it('reads the method from requestContext.http and the path from rawPath', () => {
-    const event = { ...baseV2Event(), rawPath: '/a%2Fb', requestContext: { ...(baseV2Event().requestContext as object), http: { method: 'PUT', path: '/a/b', sourceIp: '1.2.3.4' } } };
+    const event = {
+      ...baseV2Event(),
+      rawPath: '/a%2Fb',
+      requestContext: { ...(baseV2Event().requestContext as object), http: { method: 'PUT', path: '/a/b', sourceIp: '1.2.3.4' } },
+    };
     expect(functionUrlCodec.toRequest(event, DECODE)).toMatchObject({ method: 'PUT', target: '/a%2Fb' });
   });
 

@@ -26,7 +26,11 @@ describe('VPC Lattice codecs', () => {
     ['v1', latticeV1Codec, baseLatticeV1Event()],
     ['v2', latticeV2Codec, baseLatticeV2Event()],
   ] as const)('%s answers with statusDescription and single-value headers, keeping the last Set-Cookie', (_v, codec, event) => {
-    const result = codec.toResult({ statusCode: 503, headers: { 'retry-after': '5', 'set-cookie': ['a=1', 'b=2'], via: ['x', 'y'] }, body: Buffer.from('busy') }, event, ENCODE);
+    const result = codec.toResult(
+      { statusCode: 503, headers: { 'retry-after': '5', 'set-cookie': ['a=1', 'b=2'], via: ['x', 'y'] }, body: Buffer.from('busy') },
+      event,
+      ENCODE,
+    );
     expect(result).toEqual({
       statusCode: 503,
       statusDescription: '503 Service Unavailable',

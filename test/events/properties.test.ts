@@ -37,7 +37,10 @@ const pathArb = (withPercent: boolean) =>
   fc
     .tuple(fc.array(segmentChars, { maxLength: 4 }), fc.boolean(), fc.boolean())
     .filter(([segments]) => withPercent || segments.every((s) => !s.includes('%')))
-    .map(([segments, lenient, trailingSlash]) => '/' + segments.map(lenient ? lenientSegment : encodeURIComponent).join('/') + (trailingSlash && segments.length ? '/' : ''));
+    .map(
+      ([segments, lenient, trailingSlash]) =>
+        `/${segments.map(lenient ? lenientSegment : encodeURIComponent).join('/')}${trailingSlash && segments.length ? '/' : ''}`,
+    );
 
 const queryArb = fc.array(
   fc.tuple(
@@ -56,28 +59,40 @@ const cookieArb = fc
   .tuple(fc.stringMatching(/^[A-Za-z0-9_]{1,8}$/), fc.stringMatching(/^([A-Za-z0-9=,._-][A-Za-z0-9=, ._-]{0,14})?[A-Za-z0-9=,._-]?$/))
   .map(([name, value]) => `${name}=${value}`);
 
-const contentTypes = ['application/octet-stream', 'application/json', 'text/plain; charset=utf-8', 'image/png', 'application/x-www-form-urlencoded', 'text/html; charset=iso-8859-1'];
+const contentTypes = [
+  'application/octet-stream',
+  'application/json',
+  'text/plain; charset=utf-8',
+  'image/png',
+  'application/x-www-form-urlencoded',
+  'text/html; charset=iso-8859-1',
+];
 const bodyArb = fc.option(
   fc.tuple(
-    fc.oneof(fc.uint8Array({ minLength: 1, maxLength: 300 }).map((b) => Buffer.from(b)), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 50 }).map((s) => Buffer.from(s))),
+    fc.oneof(
+      fc.uint8Array({ minLength: 1, maxLength: 300 }).map((b) => Buffer.from(b)),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 50 }).map((s) => Buffer.from(s)),
+    ),
     fc.constantFrom(...contentTypes),
   ),
   { nil: null },
 );
 
 const requestArb = (withPercentInPath: boolean): fc.Arbitrary<ClientRequest> =>
-  fc.record({
-    method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'),
-    path: pathArb(withPercentInPath),
-    query: queryArb,
-    headers: headersArb,
-    cookies: fc.array(cookieArb, { maxLength: 4 }),
-    body: bodyArb,
-  }).map(({ body, headers, ...rest }) => ({
-    ...rest,
-    headers: [['host', 'example.com'] as [string, string], ...headers, ...(body ? [['content-type', body[1]] as [string, string]] : [])],
-    body: body ? body[0] : null,
-  }));
+  fc
+    .record({
+      method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'),
+      path: pathArb(withPercentInPath),
+      query: queryArb,
+      headers: headersArb,
+      cookies: fc.array(cookieArb, { maxLength: 4 }),
+      body: bodyArb,
+    })
+    .map(({ body, headers, ...rest }) => ({
+      ...rest,
+      headers: [['host', 'example.com'] as [string, string], ...headers, ...(body ? [['content-type', body[1]] as [string, string]] : [])],
+      body: body ? body[0] : null,
+    }));
 
 // ---------------------------------------------------------------------------------------------
 // App responses

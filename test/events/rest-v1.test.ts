@@ -9,7 +9,11 @@ const DECODE = { includeStage: false };
 describe('payload 1.0 codecs', () => {
   it('puts single values in headers and repeated ones (and Set-Cookie) in multiValueHeaders', () => {
     const result = restApiV1Codec.toResult(
-      { statusCode: 201, headers: { 'content-type': 'application/json', vary: ['origin', 'accept'], 'set-cookie': ['only=1'] }, body: Buffer.from('{"ok":true}') },
+      {
+        statusCode: 201,
+        headers: { 'content-type': 'application/json', vary: ['origin', 'accept'], 'set-cookie': ['only=1'] },
+        body: Buffer.from('{"ok":true}'),
+      },
       baseRestEvent(),
       ENCODE,
     );
@@ -32,8 +36,16 @@ describe('payload 1.0 codecs', () => {
   });
 
   it('keeps the X-Forwarded-* the front end sent', () => {
-    const event = { ...baseRestEvent(), headers: { 'X-Forwarded-For': '1.1.1.1, 2.2.2.2', 'X-Forwarded-Proto': 'http', 'X-Forwarded-Port': '8080', Host: 'api.example.com' } };
-    expect(restApiV1Codec.toRequest(event, DECODE).headers).toEqual({ 'x-forwarded-for': '1.1.1.1, 2.2.2.2', 'x-forwarded-proto': 'http', 'x-forwarded-port': '8080', host: 'api.example.com' });
+    const event = {
+      ...baseRestEvent(),
+      headers: { 'X-Forwarded-For': '1.1.1.1, 2.2.2.2', 'X-Forwarded-Proto': 'http', 'X-Forwarded-Port': '8080', Host: 'api.example.com' },
+    };
+    expect(restApiV1Codec.toRequest(event, DECODE).headers).toEqual({
+      'x-forwarded-for': '1.1.1.1, 2.2.2.2',
+      'x-forwarded-proto': 'http',
+      'x-forwarded-port': '8080',
+      host: 'api.example.com',
+    });
   });
 
   it('falls back to queryStringParameters when multiValueQueryStringParameters is missing', () => {

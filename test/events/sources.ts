@@ -11,15 +11,7 @@
  * - Payload 2.0 comma-joins repeated headers and moves cookies to `cookies[]`.
  */
 import type { AppRequest, EventCodec } from '../../adapter/events/index.ts';
-import {
-  albCodec,
-  functionUrlCodec,
-  httpApiV1Codec,
-  httpApiV2Codec,
-  latticeV1Codec,
-  latticeV2Codec,
-  restApiV1Codec,
-} from '../../adapter/events/index.ts';
+import { albCodec, functionUrlCodec, httpApiV1Codec, httpApiV2Codec, latticeV1Codec, latticeV2Codec, restApiV1Codec } from '../../adapter/events/index.ts';
 
 /** What a client sent, before any front end touched it. */
 export interface ClientRequest {
@@ -80,7 +72,11 @@ export function cookieLine(cookies: string[]): string | undefined {
 
 /** What the front end sees as "text" on the way in (measured on HTTP API, docs/lambda-protocol.md §5). */
 function arrivesAsText(request: ClientRequest): boolean {
-  const type = request.headers.find(([n]) => n === 'content-type')?.[1]?.split(';')[0].trim() ?? '';
+  const type =
+    request.headers
+      .find(([n]) => n === 'content-type')?.[1]
+      ?.split(';')[0]
+      .trim() ?? '';
   const textual = type.startsWith('text/') || ['application/json', 'application/xml', 'application/javascript'].includes(type);
   return textual && request.body !== null && Buffer.from(request.body.toString('utf8'), 'utf8').equals(request.body);
 }
@@ -144,7 +140,9 @@ function receiveV2(result: Record<string, unknown>): ClientResponse {
   const single = (result.headers ?? {}) as Record<string, string>;
   return {
     statusCode: result.statusCode as number,
-    headers: Object.entries(single).map(([n, v]) => [n.toLowerCase(), v] as [string, string]).filter(([n]) => n !== 'set-cookie'),
+    headers: Object.entries(single)
+      .map(([n, v]) => [n.toLowerCase(), v] as [string, string])
+      .filter(([n]) => n !== 'set-cookie'),
     setCookies: (result.cookies ?? []) as string[],
     body: bodyOf(result),
   };
@@ -287,7 +285,9 @@ function payloadV2(name: string, codec: EventCodec, domainName: string, path: 'e
         rawQueryString: wireQuery(request.query),
         ...(request.cookies.length ? { cookies: [...request.cookies] } : {}),
         headers,
-        ...(request.query.length ? { queryStringParameters: Object.fromEntries(Object.entries(grouped(request.query)).map(([k, v]) => [k, v.join(',')])) } : {}),
+        ...(request.query.length
+          ? { queryStringParameters: Object.fromEntries(Object.entries(grouped(request.query)).map(([k, v]) => [k, v.join(',')])) }
+          : {}),
         requestContext: { ...context, http: { ...(context.http as object), method: request.method, path: decodePath(request.path) } },
         ...bodyFields(request, undefined),
       };

@@ -33,7 +33,12 @@ for (const mode of ['buffered', 'response_stream'] as const) {
         return { status: lambda.statusCode, headers: lambda.headers, body: lambda.body };
       }
       expect(result.streamed).toBe(true);
-      return { status: result.prelude!.statusCode!, headers: result.prelude!.headers ?? {}, body: result.payload.toString(), trailerError: result.streamError?.errorType };
+      return {
+        status: result.prelude!.statusCode!,
+        headers: result.prelude!.headers ?? {},
+        body: result.payload.toString(),
+        trailerError: result.streamError?.errorType,
+      };
     }
     const errorType = (answer: Answer) => JSON.parse(answer.body).errorType;
 
@@ -87,7 +92,7 @@ for (const mode of ['buffered', 'response_stream'] as const) {
 
     it('keeps response headers named after Object.prototype members', async () => {
       const answer = await ask('/prototype-names');
-      expect(Object.hasOwn(answer.headers, '__proto__') && answer.headers['__proto__']).toBe('p');
+      expect(Object.hasOwn(answer.headers, '__proto__') && answer.headers.__proto__).toBe('p');
       expect(answer.headers.constructor).toBe('c');
     });
 

@@ -45,7 +45,9 @@ async function faultyRuntimeApi(upstream: string, fault: Fault): Promise<{ addre
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  return { address: `127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => {
+  return {
+    address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
       server.closeAllConnections();
       server.close();
     },

@@ -112,10 +112,15 @@ describe('hostile events through the real adapter', () => {
           try {
             checkResult(target, result);
           } catch (error) {
-            throw new Error(`${target.name}, sample ${item.sample}: ${(error as Error).message}\nevent: ${JSON.stringify(item.event).slice(0, 2000)}\nresult: ${result.payload.toString().slice(0, 500)}`);
+            throw new Error(
+              `${target.name}, sample ${item.sample}: ${(error as Error).message}\nevent: ${JSON.stringify(item.event).slice(0, 2000)}\nresult: ${result.payload.toString().slice(0, 500)}`,
+            );
           }
         }
-        expect(target.ferry.sandbox.processes.every((p) => p.exitCode === null && p.signalCode === null), `${target.name}: every process still running`).toBe(true);
+        expect(
+          target.ferry.sandbox.processes.every((p) => p.exitCode === null && p.signalCode === null),
+          `${target.name}: every process still running`,
+        ).toBe(true);
         await canary(target);
         // Connections Ferry retired close once idle: wait for that, bounded.
         await until(() => openFds(target.ferry.ferryPid) <= target.baseline, `${target.name}: Ferry's open fds back to ${target.baseline}`, 10_000);

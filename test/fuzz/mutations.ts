@@ -7,7 +7,17 @@ import fc from 'fast-check';
 import { HTTP_SAMPLES, sampleEvent } from '../faults/support.ts';
 
 /** Names that break plain-object lookups. */
-const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', '__defineGetter__', '__lookupSetter__'];
+const PROTOTYPE_NAMES = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  '__defineGetter__',
+  '__lookupSetter__',
+];
 
 const hostileString = fc.oneof(
   fc.constantFrom(
@@ -38,7 +48,16 @@ const hostileString = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 40 }),
 );
 
-const otherJson = fc.oneof(fc.constant(null), fc.integer(), fc.double(), fc.boolean(), fc.constant([]), fc.constant({}), fc.array(hostileString, { maxLength: 3 }), fc.constant(true));
+const otherJson = fc.oneof(
+  fc.constant(null),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant([]),
+  fc.constant({}),
+  fc.array(hostileString, { maxLength: 3 }),
+  fc.constant(true),
+);
 
 type Json = Record<string, any>;
 type Mutation = (event: Json, pick: (n: number) => number) => void;

@@ -40,7 +40,9 @@ export async function launchChromium() {
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
   const failed = new Promise((_, reject) => {
-    child.once('error', (error) => reject(new Error(`could not start ${CHROMIUM} (${error.message}); install it (apt-get install -y chromium) or set CHROMIUM`)));
+    child.once('error', (error) =>
+      reject(new Error(`could not start ${CHROMIUM} (${error.message}); install it (apt-get install -y chromium) or set CHROMIUM`)),
+    );
     child.once('exit', (code, signal) => reject(new Error(`Chromium exited (${signal ?? code}):\n${stderr}`)));
   });
   failed.catch(() => undefined);
@@ -92,7 +94,7 @@ function devtools(child) {
   return {
     send(method, params = {}, sessionId) {
       const id = nextId++;
-      toBrowser.write(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }) + '\0');
+      toBrowser.write(`${JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) })}\0`);
       return new Promise((resolve, reject) => pending.set(id, { resolve, reject, method }));
     },
   };

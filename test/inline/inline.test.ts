@@ -48,7 +48,11 @@ describe('inline Ferry inside Lambda', () => {
   it('loads as `node --import ferry-lambda/inline` (the package export) and serves the app with no extension registered', async () => {
     const emulator = await startEmulator();
     const port = await freePort();
-    const sandbox = await startSandbox({ emulator, runtime: { command: ['node', '--import', 'ferry-lambda/inline', ECHO_APP[1]!], cwd: ROOT }, env: { PORT: String(port) } });
+    const sandbox = await startSandbox({
+      emulator,
+      runtime: { command: ['node', '--import', 'ferry-lambda/inline', ECHO_APP[1]!], cwd: ROOT },
+      env: { PORT: String(port) },
+    });
     try {
       await emulator.waitFor('init-done', undefined, 15_000);
       expect(emulator.extensions).toEqual([]);
@@ -64,11 +68,16 @@ describe('inline Ferry inside Lambda', () => {
     }
   });
 
-  it('with the layer and NODE_OPTIONS for the whole function, the layer\'s extension stays idle and the app process is the runtime', async () => {
+  it("with the layer and NODE_OPTIONS for the whole function, the layer's extension stays idle and the app process is the runtime", async () => {
     const emulator = await startEmulator();
     const port = await freePort();
     // Lambda gives the function's NODE_OPTIONS to extensions and the runtime alike.
-    const sandbox = await startSandbox({ emulator, extensions: [{ path: FERRY_BIN }], runtime: { command: ECHO_APP, cwd: ROOT }, env: { PORT: String(port), NODE_OPTIONS: inlineNodeOptions(FERRY_BIN, undefined) } });
+    const sandbox = await startSandbox({
+      emulator,
+      extensions: [{ path: FERRY_BIN }],
+      runtime: { command: ECHO_APP, cwd: ROOT },
+      env: { PORT: String(port), NODE_OPTIONS: inlineNodeOptions(FERRY_BIN, undefined) },
+    });
     try {
       await emulator.waitFor('init-done', undefined, 15_000);
       const result = await emulator.invoke(functionUrlEvent({ path: '/via-inline' }));
@@ -93,7 +102,12 @@ describe('inline Ferry inside Lambda', () => {
   });
 
   it('reports an app that ends without listening as an Init error naming the port, without waiting for the readiness limit', async () => {
-    const ferry = await startFerry({ mode: 'inline', app: ['node', '-e', "console.log('done, no server')"], waitForInit: false, env: { FERRY_INIT_READINESS_TIMEOUT_MS: '20000' } });
+    const ferry = await startFerry({
+      mode: 'inline',
+      app: ['node', '-e', "console.log('done, no server')"],
+      waitForInit: false,
+      env: { FERRY_INIT_READINESS_TIMEOUT_MS: '20000' },
+    });
     const error = await ferry.emulator.waitFor('init-error', undefined, 10_000);
     expect(error.errorType).toBe('Ferry.AppGone');
     expect(error.body.errorMessage).toContain(`:${ferry.port}`);

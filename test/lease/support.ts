@@ -18,7 +18,11 @@ export async function closeServer(server: Server | net.Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
-export interface Reply { status: number; headers: IncomingHttpHeaders; body: string }
+export interface Reply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
 
 /** One request on its own connection; resolves with the whole reply. */
 export function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
@@ -36,7 +40,13 @@ export function request(url: string, options: { method?: string; headers?: Recor
 }
 
 /** A begun held lease as its client sees it: the head at once, the body line when it ends. */
-export interface HeldLease { status: number; id: string; headers: IncomingHttpHeaders; body: Promise<string>; drop(): void }
+export interface HeldLease {
+  status: number;
+  id: string;
+  headers: IncomingHttpHeaders;
+  body: Promise<string>;
+  drop(): void;
+}
 
 export function beginHeld(url: string): Promise<HeldLease> {
   return new Promise((resolve, reject) => {

@@ -42,7 +42,9 @@ describe('waitUntil in a Fastify app', () => {
   it('holds reply.send() back until Ferry has the lease', async () => {
     const gate = await startGate(leases.port);
     const { url } = leases.open('req-1');
-    const answer = rawExchange(port, `GET /current HTTP/1.1\r\nHost: app\r\n${LEASE_URL_HEADER}: ${viaPort(url, gate.port)}\r\n\r\n`, () => order.push('client got a byte'));
+    const answer = rawExchange(port, `GET /current HTTP/1.1\r\nHost: app\r\n${LEASE_URL_HEADER}: ${viaPort(url, gate.port)}\r\n\r\n`, () =>
+      order.push('client got a byte'),
+    );
     await gate.arrived;
     // A round trip to the same app on another connection: an unheld reply would have arrived.
     await request(`http://127.0.0.1:${port}/missing`);
@@ -69,7 +71,11 @@ describe('waitUntil in a Fastify app', () => {
 
   it('waitUntil takes the Fastify request as it is, after the body was parsed', async () => {
     const { headers } = leases.open('req-1');
-    const reply = await request(`http://127.0.0.1:${port}/explicit`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{"n":1}' });
+    const reply = await request(`http://127.0.0.1:${port}/explicit`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: '{"n":1}',
+    });
     expect(reply.status).toBe(201);
     expect(JSON.parse(reply.body)).toEqual({ received: { n: 1 } });
     order.push('response received');

@@ -29,7 +29,12 @@ describe.each(FERRY_MODES)('%s mode', (mode) => {
   describe('work after the response (the "silent crash" app)', () => {
     it('without a lease, the freeze stops the work: it has not run by the time the sandbox froze', async () => {
       // The work waits 1 s instead of 300 ms so that even a slow machine freezes the sandbox first.
-      const ferry = await startFerry({ mode, app: ['node', `${ROOT}/test/fixtures/silent-crash-app.mjs`], env: { CAPTURE_URL: capture.url, WORK_DELAY_MS: '1000' }, emulator: { freeze: true } });
+      const ferry = await startFerry({
+        mode,
+        app: ['node', `${ROOT}/test/fixtures/silent-crash-app.mjs`],
+        env: { CAPTURE_URL: capture.url, WORK_DELAY_MS: '1000' },
+        emulator: { freeze: true },
+      });
       const since = ferry.emulator.mark();
       const result = await ferry.invoke(signup(1));
       expect(result.json().statusCode).toBe(201);
@@ -56,14 +61,20 @@ describe.each(FERRY_MODES)('%s mode', (mode) => {
         expect(result.json().statusCode).toBe(201);
         await ferry.emulator.waitFor('freeze', undefined, 15_000, since);
         const frozeAt = ferry.emulator.history.findLast((h) => h.name === 'freeze')!.at;
-        rows.push({ responseDone: result.timings.completedAt - result.timings.invokedAt, workArrived: (capture.arrivals.get(String(id)) ?? NaN) - result.timings.invokedAt, frozeAt: frozeAt - result.timings.invokedAt });
+        rows.push({
+          responseDone: result.timings.completedAt - result.timings.invokedAt,
+          workArrived: (capture.arrivals.get(String(id)) ?? NaN) - result.timings.invokedAt,
+          frozeAt: frozeAt - result.timings.invokedAt,
+        });
       }
       for (const row of rows) {
         expect(row.workArrived).toBeLessThan(row.frozeAt);
         expect(row.responseDone).toBeLessThan(row.workArrived);
       }
       const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1]!.toFixed(1);
-      console.info(`silent crash, 100 invocations, median ms after invoke: response ${median(rows.map((r) => r.responseDone))}, work arrived ${median(rows.map((r) => r.workArrived))}, frozen ${median(rows.map((r) => r.frozeAt))}`);
+      console.info(
+        `silent crash, 100 invocations, median ms after invoke: response ${median(rows.map((r) => r.responseDone))}, work arrived ${median(rows.map((r) => r.workArrived))}, frozen ${median(rows.map((r) => r.frozeAt))}`,
+      );
       const logs = ferry.ferryLogs().join('\n');
       expect(logs).toMatch(/post-response work done .*leases=1 .*post_response_ms=\d+/);
     }, 120_000);

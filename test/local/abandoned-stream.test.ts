@@ -51,7 +51,16 @@ describe('streamed responses as Lambda handles them', () => {
       invoke: async (_raw, options = {}) => {
         options.onPrelude!({ statusCode: 200, headers: { 'content-type': 'text/plain', 'content-length': '5' } });
         await options.onBodyChunk!(Buffer.from('hello'), 0);
-        return { requestId: 'r', outcome: 'response', streamed: true, payload: Buffer.alloc(0), trailers: {}, bodyBytes: 5, timings: { invokedAt: 0, completedAt: 0 }, json: () => undefined };
+        return {
+          requestId: 'r',
+          outcome: 'response',
+          streamed: true,
+          payload: Buffer.alloc(0),
+          trailers: {},
+          bodyBytes: 5,
+          timings: { invokedAt: 0, completedAt: 0 },
+          json: () => undefined,
+        };
       },
     });
     const res = await fetch(door.url);

@@ -74,7 +74,10 @@ describe('the ferry bin', () => {
   });
 
   it('serves the app at the URL it prints, logs each source with a prefix, and shuts down on SIGINT with exit 0', async () => {
-    child = spawn(process.execPath, ['dist/cli.js', 'local', '--port', '0', '--', 'node', 'apps/fastify/server.js'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, ['dist/cli.js', 'local', '--port', '0', '--', 'node', 'apps/fastify/server.js'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr += chunk));

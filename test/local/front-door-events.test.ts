@@ -7,7 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { defaultDecodeOptions, detectEvent, type AppRequest } from '../../adapter/events/index.ts';
 import { EVENT_BUILDERS, EVENT_SOURCES, type ClientRequest, type EventContext, type LocalEventSource } from '../../adapter/local/front-door/index.ts';
 
-const context: EventContext = { requestId: 'req-1', timeEpoch: Date.UTC(2025, 0, 2, 3, 4, 5), sourceIp: '203.0.113.9', region: 'eu-west-1', protocol: 'http', port: 3000 };
+const context: EventContext = {
+  requestId: 'req-1',
+  timeEpoch: Date.UTC(2025, 0, 2, 3, 4, 5),
+  sourceIp: '203.0.113.9',
+  region: 'eu-west-1',
+  protocol: 'http',
+  port: 3000,
+};
 
 const request = (overrides: Partial<ClientRequest> = {}): ClientRequest => ({
   method: 'GET',
@@ -39,7 +46,11 @@ const split = (target: string) => {
   const at = target.indexOf('?');
   return at === -1 ? { path: target, query: '' } : { path: target.slice(0, at), query: target.slice(at + 1) };
 };
-const pairs = (query: string) => query.split('&').filter(Boolean).map((p) => p.split('=').map(decode) as [string, string]);
+const pairs = (query: string) =>
+  query
+    .split('&')
+    .filter(Boolean)
+    .map((p) => p.split('=').map(decode) as [string, string]);
 const single = (app: AppRequest, name: string) => [app.headers[name]].flat().join(', ');
 
 describe.each(EVENT_SOURCES)('the %s event decodes back into the client request', (source) => {
@@ -51,7 +62,12 @@ describe.each(EVENT_SOURCES)('the %s event decodes back into the client request'
     expect(decode(target.path)).toBe('/café/a b');
     const expected = pairs(client.rawQuery);
     // ALB single-value mode keeps the last value of a repeated key (and Lattice maps group keys).
-    if (source === 'alb') expect(pairs(target.query)).toEqual([['q', 'a b'], ['r', '2'], ['empty', '']]);
+    if (source === 'alb')
+      expect(pairs(target.query)).toEqual([
+        ['q', 'a b'],
+        ['r', '2'],
+        ['empty', ''],
+      ]);
     else expect(pairs(target.query).sort()).toEqual(expected.sort());
   });
 
@@ -87,7 +103,17 @@ describe.each(EVENT_SOURCES)('the %s event decodes back into the client request'
 
 describe('each event has the shape its source gives it', () => {
   it('payload 2.0 keeps rawQueryString verbatim, moves cookies to cookies[] and comma-joins repeats', () => {
-    const { event } = roundTrip('http-api-v2', request({ rawQuery: 'b=2&a=%41+', headers: [['Cookie', 'a=1; b=2'], ['X-A', '1'], ['x-a', '2']] }));
+    const { event } = roundTrip(
+      'http-api-v2',
+      request({
+        rawQuery: 'b=2&a=%41+',
+        headers: [
+          ['Cookie', 'a=1; b=2'],
+          ['X-A', '1'],
+          ['x-a', '2'],
+        ],
+      }),
+    );
     expect(event.rawQueryString).toBe('b=2&a=%41+');
     expect(event.queryStringParameters).toEqual({ b: '2', a: 'A ' });
     expect(event.cookies).toEqual(['a=1', 'b=2']);
@@ -134,7 +160,16 @@ describe('each event has the shape its source gives it', () => {
   });
 
   it('drops the fields of the client connection that no front end forwards', () => {
-    const { event } = roundTrip('alb-multi', request({ headers: [['Connection', 'keep-alive'], ['Keep-Alive', 'timeout=5'], ['Accept', '*/*']] }));
+    const { event } = roundTrip(
+      'alb-multi',
+      request({
+        headers: [
+          ['Connection', 'keep-alive'],
+          ['Keep-Alive', 'timeout=5'],
+          ['Accept', '*/*'],
+        ],
+      }),
+    );
     expect(Object.keys(event.multiValueHeaders).sort()).toEqual(['accept', 'x-forwarded-for', 'x-forwarded-port', 'x-forwarded-proto']);
   });
 });

@@ -29,7 +29,17 @@ async function frontDoor(script: Script, event: LocalEventSource = 'function-url
     invoke: async (raw, options = {}) => {
       invocations++;
       const fields = await script(JSON.parse(Buffer.from(raw as Buffer).toString('utf8')), options);
-      return { requestId: 'r', outcome: 'response', streamed: false, payload: Buffer.alloc(0), trailers: {}, bodyBytes: 0, timings: { invokedAt: 0, completedAt: 0 }, json: () => undefined, ...fields };
+      return {
+        requestId: 'r',
+        outcome: 'response',
+        streamed: false,
+        payload: Buffer.alloc(0),
+        trailers: {},
+        bodyBytes: 0,
+        timings: { invokedAt: 0, completedAt: 0 },
+        json: () => undefined,
+        ...fields,
+      };
     },
   });
   return door;
@@ -45,7 +55,10 @@ interface Received {
 }
 
 /** A plain node:http request; `onChunk` sees every body piece as it arrives. */
-function send(url: string, options: { method?: string; headers?: Record<string, string>; body?: Buffer | string; onChunk?: (chunk: Buffer) => void } = {}): Promise<Received> {
+function send(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: Buffer | string; onChunk?: (chunk: Buffer) => void } = {},
+): Promise<Received> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
       const parts: Buffer[] = [];
@@ -65,7 +78,13 @@ describe('buffered results', () => {
   it('a payload 2.0 result gives the client its status, headers, every cookie and the decoded body', async () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 255]);
     const { url } = await frontDoor(() =>
-      buffered({ statusCode: 201, headers: { 'content-type': 'image/png', 'x-a': '1, 2' }, cookies: ['a=1; Path=/', 'b=2; Expires=Wed, 21 Oct 2037 07:28:00 GMT'], body: png.toString('base64'), isBase64Encoded: true }),
+      buffered({
+        statusCode: 201,
+        headers: { 'content-type': 'image/png', 'x-a': '1, 2' },
+        cookies: ['a=1; Path=/', 'b=2; Expires=Wed, 21 Oct 2037 07:28:00 GMT'],
+        body: png.toString('base64'),
+        isBase64Encoded: true,
+      }),
     );
     const res = await send(`${url}/x`);
     expect(res.status).toBe(201);
@@ -77,14 +96,27 @@ describe('buffered results', () => {
   });
 
   it('a REST result merges headers and multiValueHeaders, Set-Cookie repeated', async () => {
-    const { url } = await frontDoor(() => buffered({ statusCode: 200, headers: { 'content-type': 'text/plain' }, multiValueHeaders: { 'set-cookie': ['a=1', 'b=2'] }, body: 'ok', isBase64Encoded: false }), 'rest-api-v1');
+    const { url } = await frontDoor(
+      () =>
+        buffered({
+          statusCode: 200,
+          headers: { 'content-type': 'text/plain' },
+          multiValueHeaders: { 'set-cookie': ['a=1', 'b=2'] },
+          body: 'ok',
+          isBase64Encoded: false,
+        }),
+      'rest-api-v1',
+    );
     const res = await send(url);
     expect(res.headers['set-cookie']).toEqual(['a=1', 'b=2']);
     expect(res.body.toString()).toBe('ok');
   });
 
   it('an ALB result keeps its status description as the reason phrase', async () => {
-    const { url } = await frontDoor(() => buffered({ statusCode: 418, statusDescription: "418 I'm a teapot", headers: {}, body: '', isBase64Encoded: false }), 'alb');
+    const { url } = await frontDoor(
+      () => buffered({ statusCode: 418, statusDescription: "418 I'm a teapot", headers: {}, body: '', isBase64Encoded: false }),
+      'alb',
+    );
     const res = await send(url);
     expect([res.status, res.statusMessage]).toEqual([418, "I'm a teapot"]);
   });
@@ -111,7 +143,11 @@ describe('buffered results', () => {
 
 describe('failures, as the front end reports them', () => {
   it('an invocation error is a 502 Internal Server Error, and the log names the error', async () => {
-    const { url } = await frontDoor(() => ({ outcome: 'error', errorType: 'Ferry.AppConnectionFailed', payload: Buffer.from(JSON.stringify({ errorType: 'Ferry.AppConnectionFailed', errorMessage: 'The app did not answer' })) }));
+    const { url } = await frontDoor(() => ({
+      outcome: 'error',
+      errorType: 'Ferry.AppConnectionFailed',
+      payload: Buffer.from(JSON.stringify({ errorType: 'Ferry.AppConnectionFailed', errorMessage: 'The app did not answer' })),
+    }));
     const res = await send(`${url}/boom`);
     expect(res.status).toBe(502);
     expect(JSON.parse(res.body.toString())).toEqual({ message: 'Internal Server Error' });
@@ -184,7 +220,12 @@ describe('streamed responses', () => {
     const { url } = await frontDoor((_event, options) => {
       options.onPrelude!({ statusCode: 200, headers: {} });
       options.onBodyChunk!(Buffer.from('partial'), 0);
-      return { outcome: 'error', streamed: true, errorType: 'Ferry.AppConnectionFailed', streamError: { errorType: 'Ferry.AppConnectionFailed', body: { errorMessage: 'broke off after 7 bytes' } } };
+      return {
+        outcome: 'error',
+        streamed: true,
+        errorType: 'Ferry.AppConnectionFailed',
+        streamError: { errorType: 'Ferry.AppConnectionFailed', body: { errorMessage: 'broke off after 7 bytes' } },
+      };
     });
     await expect(send(url)).rejects.toThrow(/aborted|socket hang up|ECONNRESET/);
     expect(lines[0]).toMatch(/stream aborted: Ferry\.AppConnectionFailed: broke off after 7 bytes/);

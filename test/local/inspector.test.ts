@@ -19,7 +19,10 @@ const ECHO = ['node', path.join(ROOT, 'test/fixtures/echo-app.mjs')];
 
 const HAVE_CHROMIUM = chromiumAvailable();
 const REQUIRED = process.env.FERRY_REQUIRE_CHROMIUM === '1';
-const browserTitle = HAVE_CHROMIUM || REQUIRED ? 'the inspector in headless Chromium' : 'the inspector in headless Chromium: SKIPPED, no chromium here (apt-get install -y chromium; .ci/run installs it)';
+const browserTitle =
+  HAVE_CHROMIUM || REQUIRED
+    ? 'the inspector in headless Chromium'
+    : 'the inspector in headless Chromium: SKIPPED, no chromium here (apt-get install -y chromium; .ci/run installs it)';
 
 let lambda: LocalLambda | undefined;
 let browser: Chromium | undefined;
@@ -62,23 +65,33 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRED)(browserTitle, () => {
 
     let clientDone = false;
     const streamed = new Promise<string>((resolve, reject) => {
-      http.get(`${lambda!.url}/live?who=chromium`, (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c));
-        res.on('end', () => {
-          clientDone = true;
-          resolve(body);
-        });
-      }).on('error', reject);
+      http
+        .get(`${lambda!.url}/live?who=chromium`, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c));
+          res.on('end', () => {
+            clientDone = true;
+            resolve(body);
+          });
+        })
+        .on('error', reject);
     });
 
-    const during = await waitInPage<{ state: string; bytes: number }>(page, 'the stream in progress', `(() => { const r = ${rowOf('/live?who=chromium')}; return r && r.state === 'streaming' && r.bytes > 0 ? r : null; })()`);
+    const during = await waitInPage<{ state: string; bytes: number }>(
+      page,
+      'the stream in progress',
+      `(() => { const r = ${rowOf('/live?who=chromium')}; return r && r.state === 'streaming' && r.bytes > 0 ? r : null; })()`,
+    );
     // Seen in the page while the client was still receiving the same stream.
     expect(clientDone).toBe(false);
     expect(during.bytes).toBeGreaterThan(0);
     expect((await streamed).length).toBe(600);
 
-    const after = await waitInPage<any>(page, 'the finished invocation, frozen', `(() => { const r = ${rowOf('/live?who=chromium')}; return r && r.state === 'done' && r.timings['answered → frozen'] !== '–' ? r : null; })()`);
+    const after = await waitInPage<any>(
+      page,
+      'the finished invocation, frozen',
+      `(() => { const r = ${rowOf('/live?who=chromium')}; return r && r.state === 'done' && r.timings['answered → frozen'] !== '–' ? r : null; })()`,
+    );
     expect(after.status).toBe('200');
     // The page itself causes no invocation (no /favicon.ico request reaches the app).
     expect(await page('Runtime.evaluate', { expression: `${rowOf('/favicon.ico')} === null`, returnByValue: true })).toMatchObject({ result: { value: true } });
@@ -87,7 +100,13 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRED)(browserTitle, () => {
     expect(JSON.parse(after.appRequest)).toMatchObject({ method: 'GET', target: '/live?who=chromium' });
     expect(after.result).toContain('chunk0chunk1');
     expect(after.logs).toContain('[app] slow-stream /live?who=chromium done, aborted=false');
-    for (const name of ['event → delivered to Ferry', 'delivered → the app’s first byte', 'first → last byte', 'answered → post-response work done', 'answered → frozen']) {
+    for (const name of [
+      'event → delivered to Ferry',
+      'delivered → the app’s first byte',
+      'first → last byte',
+      'answered → post-response work done',
+      'answered → frozen',
+    ]) {
       expect(after.timings[name]).toMatch(/^\d+ ms$/);
     }
   }, 60_000); // Chromium's start alone takes seconds on a loaded 2-core machine.
@@ -122,7 +141,10 @@ describe('when the inspector is on', () => {
   it('--no-inspector gives /_ferry back to the app', async () => {
     const parsed = parseLocalArgs(['--no-inspector', '--', 'node', 'x.js']);
     expect(parsed).toMatchObject({ kind: 'run', options: { inspector: false } });
-    expect(parseLocalArgs(['--inspector', '--no-inspector', '--', 'node', 'x.js'])).toMatchObject({ kind: 'invalid', problems: [expect.stringContaining('contradict')] });
+    expect(parseLocalArgs(['--inspector', '--no-inspector', '--', 'node', 'x.js'])).toMatchObject({
+      kind: 'invalid',
+      problems: [expect.stringContaining('contradict')],
+    });
     lambda = await startLocal({ command: ECHO, port: 0, inspector: false });
     const res = await fetch(`${lambda.url}/_ferry`);
     expect(res.status).toBe(200);

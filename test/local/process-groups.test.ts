@@ -40,7 +40,10 @@ async function serverPid(url: string): Promise<number> {
 /** An `npm start` project whose start script runs the signal app: npm → sh → node. */
 async function npmProject(): Promise<string> {
   dir = await mkdtemp(path.join(os.tmpdir(), 'ferry-npm-start-'));
-  await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'npm-start-app', private: true, scripts: { start: `node ${JSON.stringify(SIGNAL_APP)}` } }));
+  await writeFile(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: 'npm-start-app', private: true, scripts: { start: `node ${JSON.stringify(SIGNAL_APP)}` } }),
+  );
   return dir;
 }
 
@@ -81,7 +84,10 @@ describe('process groups', () => {
 
   it('ferry local on SIGTERM leaves nothing behind (npm start)', async () => {
     const cwd = await npmProject();
-    cli = spawn(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'local', '--port', '0', '--', 'npm', 'start', '--silent'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    cli = spawn(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'local', '--port', '0', '--', 'npm', 'start', '--silent'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     cli.stdout!.on('data', (c: Buffer) => (stdout += c));
     cli.stderr!.resume();

@@ -31,7 +31,13 @@ async function stubbornApp(): Promise<string> {
 async function failedStart(env: Record<string, string>): Promise<{ logs: LocalLog[]; error: Error }> {
   const cwd = await stubbornApp();
   const logs: LocalLog[] = [];
-  const error = await startLocal({ command: ['node', 'app.mjs'], cwd, port: 0, env: { FERRY_INIT_READINESS_TIMEOUT_MS: '4000', ...env }, onLog: (l) => logs.push(l) }).then(
+  const error = await startLocal({
+    command: ['node', 'app.mjs'],
+    cwd,
+    port: 0,
+    env: { FERRY_INIT_READINESS_TIMEOUT_MS: '4000', ...env },
+    onLog: (l) => logs.push(l),
+  }).then(
     () => undefined,
     (e: Error) => e,
   );
@@ -76,9 +82,14 @@ describe('readiness diagnoses', () => {
 describe('listening sockets (pure)', () => {
   const header = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
   it('reads LISTEN entries of /proc/net/tcp and tcp6, addresses in the kernel’s byte order', () => {
-    const tcp = header + '   0: 0100007F:0BB8 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 4242 1 0 100 0 0 10 0\n' + '   1: 0100007F:0BB9 0100007F:D431 01 00000000:00000000 00:00000000 00000000  1000        0 4343 1 0 100 0 0 10 0\n';
+    const tcp =
+      header +
+      '   0: 0100007F:0BB8 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 4242 1 0 100 0 0 10 0\n' +
+      '   1: 0100007F:0BB9 0100007F:D431 01 00000000:00000000 00:00000000 00000000  1000        0 4343 1 0 100 0 0 10 0\n';
     expect(parseSocketTable(tcp)).toEqual([{ address: '127.0.0.1', port: 3000, inode: 4242 }]);
-    const tcp6 = header + '   0: 00000000000000000000000001000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 77 1 0 100 0 0 10 0\n';
+    const tcp6 =
+      header +
+      '   0: 00000000000000000000000001000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 77 1 0 100 0 0 10 0\n';
     expect(parseSocketTable(tcp6)).toEqual([{ address: '::1', port: 8080, inode: 77 }]);
   });
 
@@ -86,6 +97,8 @@ describe('listening sockets (pure)', () => {
     expect(diagnoseListeners([{ address: '0.0.0.0', port: 8080, inode: 1 }], '127.0.0.1', 8080)).toBeUndefined();
     expect(diagnoseListeners([{ address: '::', port: 8080, inode: 1 }], '127.0.0.1', 8080)).toBeUndefined();
     expect(diagnoseListeners([], '127.0.0.1', 8080)).toBeUndefined();
-    expect(diagnoseListeners([{ address: '0.0.0.0', port: 8080, inode: 1 }], '::1', 8080)).toBe('the app listens on port 8080 only on 0.0.0.0, not [::1]: set AWS_LWA_HOST=0.0.0.0');
+    expect(diagnoseListeners([{ address: '0.0.0.0', port: 8080, inode: 1 }], '::1', 8080)).toBe(
+      'the app listens on port 8080 only on 0.0.0.0, not [::1]: set AWS_LWA_HOST=0.0.0.0',
+    );
   });
 });

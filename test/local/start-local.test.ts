@@ -21,7 +21,11 @@ afterEach(async () => {
 describe('startLocal', () => {
   it.each(EVENT_SOURCES)('carries a request to the app and its answer back through the %s front end', async (event) => {
     lambda = await startLocal({ command: ECHO, cwd: ROOT, event, port: 0 });
-    const res = await fetch(`${lambda.url}/echo/a%20b?x=1&x=2`, { method: 'POST', headers: { cookie: 'a=1; b=2', 'x-test': 'yes', 'content-type': 'application/json' }, body: '{"n":1}' });
+    const res = await fetch(`${lambda.url}/echo/a%20b?x=1&x=2`, {
+      method: 'POST',
+      headers: { cookie: 'a=1; b=2', 'x-test': 'yes', 'content-type': 'application/json' },
+      body: '{"n":1}',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-echo')).toBe('yes');
     const seen = await res.json();
@@ -56,7 +60,9 @@ describe('startLocal', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ferry-local-'));
     try {
       await writeFile(path.join(dir, 'crash.mjs'), "console.error('missing DATABASE_URL'); process.exit(3);\n");
-      await expect(startLocal({ command: ['node', 'crash.mjs'], cwd: dir, port: 0 })).rejects.toThrow(/the app exited \(code 3\) before Init finished[\s\S]*missing DATABASE_URL/);
+      await expect(startLocal({ command: ['node', 'crash.mjs'], cwd: dir, port: 0 })).rejects.toThrow(
+        /the app exited \(code 3\) before Init finished[\s\S]*missing DATABASE_URL/,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -34,7 +34,8 @@ const RULES: RunRule[] = [
   },
   {
     match: /^npm ci --omit=dev\b/,
-    reason: "no registry in tests: exactly the packages of the stage's package-lock.json are copied from the repository's node_modules, each checked to be the locked version",
+    reason:
+      "no registry in tests: exactly the packages of the stage's package-lock.json are copied from the repository's node_modules, each checked to be the locked version",
     run: ({ cwd }) => installFromLock(cwd),
   },
 ];
@@ -90,7 +91,8 @@ describe('Dockerfile', () => {
     expect(readFileSync(ferry, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     expect(image.workdir).toBe('/app');
     for (const file of ['server.js', 'app.js', 'package.json', 'node_modules/fastify/package.json']) expect(existsSync(inImage(image, file)), file).toBe(true);
-    for (const absent of ['node_modules/vitest', 'node_modules/esbuild', 'node_modules/undici', 'adapter', 'test']) expect(existsSync(inImage(image, absent)), absent).toBe(false);
+    for (const absent of ['node_modules/vitest', 'node_modules/esbuild', 'node_modules/undici', 'adapter', 'test'])
+      expect(existsSync(inImage(image, absent)), absent).toBe(false);
   });
 
   it('sets PORT=8080 and runs the app as CMD', () => {

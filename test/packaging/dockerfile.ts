@@ -87,7 +87,14 @@ export function dockerignore(context: string): (relative: string) => boolean {
     const pattern = path.posix.normalize((negate ? rule.slice(1) : rule).replace(/^\/+/, ''));
     const source = pattern
       .split('/')
-      .map((part) => (part === '**' ? '(?:.*)' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')))
+      .map((part) =>
+        part === '**'
+          ? '(?:.*)'
+          : part
+              .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+              .replace(/\*/g, '[^/]*')
+              .replace(/\?/g, '[^/]'),
+      )
       .join('/')
       .replace(/\(\?:\.\*\)\//g, '(?:.*/)?');
     return { negate, regex: new RegExp(`^${source}(?:/.*)?$`) };
@@ -121,7 +128,15 @@ export function buildLayout(options: { dockerfile: string; context: string; out:
       mkdirSync(root, { recursive: true });
       const parent = stages.find((s) => s.name === base);
       if (parent) cpSync(parent.root, root, { recursive: true, verbatimSymlinks: true });
-      stage = { name: as?.toUpperCase() === 'AS' ? name : undefined, base: base!, root, workdir: parent?.workdir ?? '/', env: { ...parent?.env }, cmd: parent?.cmd, exposed: [] };
+      stage = {
+        name: as?.toUpperCase() === 'AS' ? name : undefined,
+        base: base!,
+        root,
+        workdir: parent?.workdir ?? '/',
+        env: { ...parent?.env },
+        cmd: parent?.cmd,
+        exposed: [],
+      };
       stages.push(stage);
       continue;
     }

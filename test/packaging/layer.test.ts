@@ -40,7 +40,15 @@ describe('the adapter executable', () => {
 
   it('keeps registration in the eager part: serve.ts and the codecs are compiled only afterwards', () => {
     const eager = Object.keys(report.eager).filter((m) => !m.startsWith('ferry-deferred:'));
-    expect(eager.sort()).toEqual(['adapter/app-process.ts', 'adapter/inline/claim.ts', 'adapter/inline/stand-aside.ts', 'adapter/log.ts', 'adapter/main.ts', 'adapter/runtime/extensions-api.ts', 'adapter/uptime.ts']);
+    expect(eager.sort()).toEqual([
+      'adapter/app-process.ts',
+      'adapter/inline/claim.ts',
+      'adapter/inline/stand-aside.ts',
+      'adapter/log.ts',
+      'adapter/main.ts',
+      'adapter/runtime/extensions-api.ts',
+      'adapter/uptime.ts',
+    ]);
   });
 
   it('has required nothing but node:http and node:path, nor loaded perf_hooks, when its registration request goes out', async () => {

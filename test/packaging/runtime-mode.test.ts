@@ -99,7 +99,12 @@ describe('runtime mode (ferry -- app)', () => {
   });
 
   it("keeps the sandbox thawed for the app's post-response lease: the runtime holds /next until it ends", async () => {
-    ferry = await startFerry({ mode: 'runtime', app: ['node', path.join(ROOT, 'test/fixtures/lease-app.cjs')], env: { LEASE_MS: '300' }, emulator: { freeze: true } });
+    ferry = await startFerry({
+      mode: 'runtime',
+      app: ['node', path.join(ROOT, 'test/fixtures/lease-app.cjs')],
+      env: { LEASE_MS: '300' },
+      emulator: { freeze: true },
+    });
     const since = ferry.emulator.mark();
     const result = await ferry.invoke(functionUrlEvent({ path: '/work' }));
     expect(result.json().statusCode).toBe(200);

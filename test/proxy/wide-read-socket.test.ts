@@ -36,7 +36,10 @@ function pool(origin: string) {
   cleanup.push(() => client.close());
   return {
     async request(options: { method: string; path: string; headers?: Record<string, string>; body?: Buffer }) {
-      const head = await client.send({ method: options.method, target: options.path, headers: options.headers ?? {}, body: options.body ?? null }, new AbortController().signal);
+      const head = await client.send(
+        { method: options.method, target: options.path, headers: options.headers ?? {}, body: options.body ?? null },
+        new AbortController().signal,
+      );
       return { ...head, body: head.body as IncomingMessage };
     },
   };

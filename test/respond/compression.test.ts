@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { AppResponse } from '../../adapter/events/index.ts';
 import { chooseEncoding, compressResponse } from '../../adapter/respond/compression.ts';
 
-const HTML = Buffer.from('<!doctype html><title>Ferry</title>' + '<p>The quick brown fox jumps over the lazy dog.</p>'.repeat(100));
+const HTML = Buffer.from(`<!doctype html><title>Ferry</title>${'<p>The quick brown fox jumps over the lazy dog.</p>'.repeat(100)}`);
 
 function html(overrides: Partial<AppResponse> = {}): AppResponse {
   return { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-length': String(HTML.length) }, body: HTML, ...overrides };
@@ -93,13 +93,21 @@ describe('compressResponse', () => {
     expect(compressResponse(head, 'br')).toBe(head);
   });
 
-  it.each(['image/png', 'image/jpeg', 'video/mp4', 'audio/mpeg', 'application/zip', 'application/gzip', 'font/woff2', 'application/x-7z-compressed', 'text/event-stream', 'application/grpc+proto'])(
-    'does not compress %s',
-    (type) => {
-      const response = html({ headers: { 'content-type': type } });
-      expect(compressResponse(response, 'br')).toBe(response);
-    },
-  );
+  it.each([
+    'image/png',
+    'image/jpeg',
+    'video/mp4',
+    'audio/mpeg',
+    'application/zip',
+    'application/gzip',
+    'font/woff2',
+    'application/x-7z-compressed',
+    'text/event-stream',
+    'application/grpc+proto',
+  ])('does not compress %s', (type) => {
+    const response = html({ headers: { 'content-type': type } });
+    expect(compressResponse(response, 'br')).toBe(response);
+  });
 
   it.each(['image/svg+xml', 'application/json', 'application/javascript', 'text/css', 'application/problem+json'])('compresses %s', (type) => {
     expect(compressResponse(html({ headers: { 'content-type': type } }), 'gzip').headers['content-encoding']).toBe('gzip');
@@ -138,14 +146,20 @@ describe('compressResponse', () => {
   });
 
   it('keeps every other header, Set-Cookie included', () => {
-    const out = compressResponse(html({ headers: { 'content-type': 'text/html', 'set-cookie': ['a=1', 'b=2; Expires=Wed, 21 Oct 2015 07:28:00 GMT'], 'x-app': 'yes' } }), 'gzip');
+    const out = compressResponse(
+      html({ headers: { 'content-type': 'text/html', 'set-cookie': ['a=1', 'b=2; Expires=Wed, 21 Oct 2015 07:28:00 GMT'], 'x-app': 'yes' } }),
+      'gzip',
+    );
     expect(out.headers).toMatchObject({ 'set-cookie': ['a=1', 'b=2; Expires=Wed, 21 Oct 2015 07:28:00 GMT'], 'x-app': 'yes', 'content-encoding': 'gzip' });
   });
 
-  it('round-trips any body: decompressing gives back the app\'s bytes', () => {
+  it("round-trips any body: decompressing gives back the app's bytes", () => {
     fc.assert(
       fc.property(
-        fc.oneof(fc.uint8Array({ maxLength: 5000 }).map((b) => Buffer.from(b)), fc.string({ maxLength: 3000 }).map((s) => Buffer.from(s.repeat(3)))),
+        fc.oneof(
+          fc.uint8Array({ maxLength: 5000 }).map((b) => Buffer.from(b)),
+          fc.string({ maxLength: 3000 }).map((s) => Buffer.from(s.repeat(3))),
+        ),
         fc.constantFrom(undefined, 'gzip', 'br', 'gzip, br', 'br;q=0.1, gzip;q=0.9', '*'),
         (body, accept) => {
           const out = compressResponse({ statusCode: 200, headers: { 'content-type': 'text/plain' }, body }, accept, { minBytes: 0 });

@@ -10,7 +10,10 @@ import { functionUrlEvent } from '../helpers/events.ts';
 import { FERRY_MODES, ROOT, startFerry, type FerryUnderTest } from '../helpers/ferry.ts';
 
 const FIXTURES = `${ROOT}/test/fixtures/events`;
-const restEvent = (overrides: Record<string, unknown>) => ({ ...JSON.parse(readFileSync(`${FIXTURES}/powertools/apigw-rest-no-auth.json`, 'utf8')), ...overrides });
+const restEvent = (overrides: Record<string, unknown>) => ({
+  ...JSON.parse(readFileSync(`${FIXTURES}/powertools/apigw-rest-no-auth.json`, 'utf8')),
+  ...overrides,
+});
 
 describe.each(FERRY_MODES)('%s mode', (mode) => {
   let ferry: FerryUnderTest;
@@ -44,8 +47,21 @@ describe.each(FERRY_MODES)('%s mode', (mode) => {
     ['a redirect (Function URL)', functionUrlEvent({ path: '/redirect' })],
     ['a binary PNG (Function URL)', functionUrlEvent({ path: '/logo.png' })],
     ['a 404 (Function URL)', functionUrlEvent({ path: '/missing' })],
-    ['GET with a query (REST)', restEvent({ path: '/users/7', httpMethod: 'GET', queryStringParameters: { a: '1' }, multiValueQueryStringParameters: { a: ['1'] }, body: null })],
-    ['POST JSON (REST)', restEvent({ path: '/users', httpMethod: 'POST', headers: { 'Content-Type': 'application/json' }, multiValueHeaders: { 'Content-Type': ['application/json'] }, body: '{"name":"Grace"}', isBase64Encoded: false })],
+    [
+      'GET with a query (REST)',
+      restEvent({ path: '/users/7', httpMethod: 'GET', queryStringParameters: { a: '1' }, multiValueQueryStringParameters: { a: ['1'] }, body: null }),
+    ],
+    [
+      'POST JSON (REST)',
+      restEvent({
+        path: '/users',
+        httpMethod: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        multiValueHeaders: { 'Content-Type': ['application/json'] },
+        body: '{"name":"Grace"}',
+        isBase64Encoded: false,
+      }),
+    ],
   ];
 
   describe('Ferry and @fastify/aws-lambda agree', () => {

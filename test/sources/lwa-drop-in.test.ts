@@ -12,7 +12,10 @@ const start = useFerry();
 
 /** Ferry's Init ends either way: resolves with the init error, or undefined when Init completed. */
 async function initOutcome(ferry: FerryUnderTest, timeoutMs = 30_000): Promise<{ errorType: string; body: { errorMessage: string } } | undefined> {
-  return Promise.race([ferry.emulator.waitFor('init-done', undefined, timeoutMs).then(() => undefined), ferry.emulator.waitFor('init-error', undefined, timeoutMs)]);
+  return Promise.race([
+    ferry.emulator.waitFor('init-done', undefined, timeoutMs).then(() => undefined),
+    ferry.emulator.waitFor('init-error', undefined, timeoutMs),
+  ]);
 }
 
 const echoOf = (result: { json(): any }) => JSON.parse(Buffer.from(result.json().body, result.json().isBase64Encoded ? 'base64' : 'utf8').toString());
@@ -45,7 +48,10 @@ describe("LWA's deprecated unprefixed names", () => {
       ['ASYNC_INIT', 'AWS_LWA_ASYNC_INIT'],
       ['HOST', 'AWS_LWA_HOST'],
     ]) {
-      expect(lines.filter((l) => l.includes(`${old} is deprecated`) && l.includes(current)), old).toHaveLength(1);
+      expect(
+        lines.filter((l) => l.includes(`${old} is deprecated`) && l.includes(current)),
+        old,
+      ).toHaveLength(1);
     }
   });
 
@@ -57,9 +63,14 @@ describe("LWA's deprecated unprefixed names", () => {
   });
 
   it('the prefixed name wins when both are set, and the old one is reported as ignored', async () => {
-    const ferry = await start({ env: { READINESS_CHECK_PATH: '/status?code=503', AWS_LWA_READINESS_CHECK_PATH: '/', FERRY_INIT_READINESS_TIMEOUT_MS: '3000' }, waitForInit: false });
+    const ferry = await start({
+      env: { READINESS_CHECK_PATH: '/status?code=503', AWS_LWA_READINESS_CHECK_PATH: '/', FERRY_INIT_READINESS_TIMEOUT_MS: '3000' },
+      waitForInit: false,
+    });
     expect(await initOutcome(ferry)).toBeUndefined();
-    expect(warnings(ferry).filter((l) => l.includes('READINESS_CHECK_PATH is deprecated') && l.includes('ignored because AWS_LWA_READINESS_CHECK_PATH is set'))).toHaveLength(1);
+    expect(
+      warnings(ferry).filter((l) => l.includes('READINESS_CHECK_PATH is deprecated') && l.includes('ignored because AWS_LWA_READINESS_CHECK_PATH is set')),
+    ).toHaveLength(1);
   });
 });
 
@@ -159,7 +170,9 @@ describe('Init on Lambda Managed Instances', () => {
 describe('API Gateway streaming "completion" invocations', () => {
   it.each(['Success', 'Failure'])('%s is acknowledged with an empty result and one debug line, never sent to the app', async (status) => {
     // A pass-through path the app does not serve, as for most LWA apps: forwarding would be an Error.
-    const ferry = await start({ env: { AWS_LWA_PASS_THROUGH_PATH: '/status?code=404', AWS_LAMBDA_LOG_LEVEL: 'DEBUG', AWS_LWA_INVOKE_MODE: 'response_stream' } });
+    const ferry = await start({
+      env: { AWS_LWA_PASS_THROUGH_PATH: '/status?code=404', AWS_LAMBDA_LOG_LEVEL: 'DEBUG', AWS_LWA_INVOKE_MODE: 'response_stream' },
+    });
     const result = await ferry.invoke({ invokeCompletionStatus: status, requestId: 'c0ffee-1' });
     expect(result.outcome).toBe('response');
     expect(result.payload.length).toBe(0);

@@ -24,16 +24,23 @@ describe.each(FERRY_MODES)('%s mode', (mode) => {
   const bodyOf = (lambda: any) => Buffer.from(lambda.body, lambda.isBase64Encoded ? 'base64' : 'utf8');
 
   describe('binary bodies', () => {
-    it.each(['application/octet-stream', 'image/png', 'application/zip', 'application/pdf'])('%s comes back hash-identical in both directions', async (type) => {
-      const bytes = randomBytes(75 * 1024);
-      const lambda = (await ferry.invoke(functionUrlEvent({ method: 'POST', path: '/api/reflect', headers: { 'content-type': type }, body: bytes }))).json();
-      expect(lambda.statusCode).toBe(200);
-      expect(lambda.isBase64Encoded).toBe(true);
-      expect(sha(bodyOf(lambda))).toBe(sha(bytes));
-    });
+    it.each(['application/octet-stream', 'image/png', 'application/zip', 'application/pdf'])(
+      '%s comes back hash-identical in both directions',
+      async (type) => {
+        const bytes = randomBytes(75 * 1024);
+        const lambda = (await ferry.invoke(functionUrlEvent({ method: 'POST', path: '/api/reflect', headers: { 'content-type': type }, body: bytes }))).json();
+        expect(lambda.statusCode).toBe(200);
+        expect(lambda.isBase64Encoded).toBe(true);
+        expect(sha(bodyOf(lambda))).toBe(sha(bytes));
+      },
+    );
 
     it('keeps text types as text, including +json suffixes (application/jwk-set+json)', async () => {
-      const lambda = (await ferry.invoke(functionUrlEvent({ method: 'POST', path: '/api/reflect', headers: { 'content-type': 'application/jwk-set+json' }, body: '{"keys":[]}' }))).json();
+      const lambda = (
+        await ferry.invoke(
+          functionUrlEvent({ method: 'POST', path: '/api/reflect', headers: { 'content-type': 'application/jwk-set+json' }, body: '{"keys":[]}' }),
+        )
+      ).json();
       expect(lambda.isBase64Encoded).toBe(false);
       expect(lambda.body).toBe('{"keys":[]}');
     });
@@ -53,7 +60,9 @@ describe.each(FERRY_MODES)('%s mode', (mode) => {
 
   describe('AWS_LWA_AUTHORIZATION_SOURCE=x-custom-auth', () => {
     it('moves the named header into authorization', async () => {
-      const echo = JSON.parse(bodyOf((await ferry.invoke(functionUrlEvent({ path: '/api/me', headers: { 'x-custom-auth': 'Bearer t0k3n' } }))).json()).toString());
+      const echo = JSON.parse(
+        bodyOf((await ferry.invoke(functionUrlEvent({ path: '/api/me', headers: { 'x-custom-auth': 'Bearer t0k3n' } }))).json()).toString(),
+      );
       expect(echo.headers.authorization).toBe('Bearer t0k3n');
       expect(echo.headers['x-custom-auth']).toBeUndefined();
     });
@@ -79,23 +88,49 @@ describe.each(FERRY_MODES)('%s mode', (mode) => {
     const json = JSON.stringify({ items: Array.from({ length: 200 }, (_, i) => ({ id: i, name: `item ${i}` })) });
 
     it('compresses with br when the client accepts it, and the body decompresses to what the app sent', async () => {
-      const lambda = (await ferry.invoke(functionUrlEvent({ method: 'POST', path: '/api/reflect', headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip, br' }, body: json }))).json();
+      const lambda = (
+        await ferry.invoke(
+          functionUrlEvent({
+            method: 'POST',
+            path: '/api/reflect',
+            headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip, br' },
+            body: json,
+          }),
+        )
+      ).json();
       expect(lambda.headers['content-encoding']).toBe('br');
       expect(lambda.isBase64Encoded).toBe(true);
       expect(brotliDecompressSync(bodyOf(lambda)).toString()).toBe(json);
     });
 
     it('uses gzip when that is all the client takes', async () => {
-      const lambda = (await ferry.invoke(functionUrlEvent({ method: 'POST', path: '/api/reflect', headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip' }, body: json }))).json();
+      const lambda = (
+        await ferry.invoke(
+          functionUrlEvent({ method: 'POST', path: '/api/reflect', headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip' }, body: json }),
+        )
+      ).json();
       expect(lambda.headers['content-encoding']).toBe('gzip');
       expect(gunzipSync(bodyOf(lambda)).toString()).toBe(json);
     });
 
     it('does not re-compress a body the app already encoded, nor tiny bodies', async () => {
-      const already = (await ferry.invoke(functionUrlEvent({ method: 'POST', path: '/api/reflect', headers: { 'content-type': 'application/json', 'x-content-encoding': 'gzip', 'accept-encoding': 'br' }, body: json }))).json();
+      const already = (
+        await ferry.invoke(
+          functionUrlEvent({
+            method: 'POST',
+            path: '/api/reflect',
+            headers: { 'content-type': 'application/json', 'x-content-encoding': 'gzip', 'accept-encoding': 'br' },
+            body: json,
+          }),
+        )
+      ).json();
       expect(already.headers['content-encoding']).toBe('gzip');
       expect(bodyOf(already).toString()).toBe(json);
-      const tiny = (await ferry.invoke(functionUrlEvent({ method: 'POST', path: '/api/reflect', headers: { 'content-type': 'application/json', 'accept-encoding': 'br' }, body: '{}' }))).json();
+      const tiny = (
+        await ferry.invoke(
+          functionUrlEvent({ method: 'POST', path: '/api/reflect', headers: { 'content-type': 'application/json', 'accept-encoding': 'br' }, body: '{}' }),
+        )
+      ).json();
       expect(tiny.headers['content-encoding']).toBeUndefined();
     });
   });

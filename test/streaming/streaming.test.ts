@@ -39,7 +39,9 @@ describe.each(FERRY_MODES)('%s mode', (mode) => {
       const baseline = residentBytes(ferry.ferryPid);
       let peak = baseline;
       const sampler = setInterval(() => (peak = Math.max(peak, residentBytes(ferry.ferryPid))), 20);
-      const result = await ferry.invoke(functionUrlEvent({ path: '/big', query: `blocks=${blocks}` }), { discardBody: true }).finally(() => clearInterval(sampler));
+      const result = await ferry
+        .invoke(functionUrlEvent({ path: '/big', query: `blocks=${blocks}` }), { discardBody: true })
+        .finally(() => clearInterval(sampler));
 
       expect(result.outcome).toBe('response');
       expect(result.streamError).toBeUndefined();
@@ -90,7 +92,13 @@ describe.each(FERRY_MODES)('%s mode', (mode) => {
       await checks;
       expect(result.prelude?.headers?.['content-type']).toBe('text/event-stream');
       // Event n reached the emulator while the app had written exactly n events.
-      expect(seenWhenReceived).toEqual([['1', 1], ['2', 2], ['3', 3], ['4', 4], ['5', 5]]);
+      expect(seenWhenReceived).toEqual([
+        ['1', 1],
+        ['2', 2],
+        ['3', 3],
+        ['4', 4],
+        ['5', 5],
+      ]);
     });
 
     it('always sends the prelude and ends the stream for an empty body (204)', async () => {
@@ -135,7 +143,11 @@ describe.each(FERRY_MODES)('%s mode', (mode) => {
     it("streams Ferry's own error response when the app is not ready before the deadline", async () => {
       const result = await ferry.invoke(functionUrlEvent({ path: '/nowhere' }));
       expect(result.prelude?.statusCode).toBe(404);
-      const unreachable = await startFerry({ mode, app: ['node', '-e', 'setTimeout(() => {}, 60000)'], env: { AWS_LWA_INVOKE_MODE: 'response_stream', AWS_LWA_ASYNC_INIT: 'true', FERRY_INIT_READINESS_TIMEOUT_MS: '100', FERRY_DEADLINE_MARGIN_MS: '200' } });
+      const unreachable = await startFerry({
+        mode,
+        app: ['node', '-e', 'setTimeout(() => {}, 60000)'],
+        env: { AWS_LWA_INVOKE_MODE: 'response_stream', AWS_LWA_ASYNC_INIT: 'true', FERRY_INIT_READINESS_TIMEOUT_MS: '100', FERRY_DEADLINE_MARGIN_MS: '200' },
+      });
       try {
         const failed = await unreachable.invoke(functionUrlEvent(), { timeoutMs: 1500 });
         expect(failed.prelude?.statusCode).toBe(504);

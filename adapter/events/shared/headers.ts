@@ -36,14 +36,7 @@ export const REQUEST_HOP_BY_HOP: ReadonlySet<string> = new Set([
  * and the app (the body is already buffered), not the response the client gets. `content-length`
  * is kept: it is right for the buffered body (compression fixes it) and for HEAD responses.
  */
-export const RESPONSE_HOP_BY_HOP: ReadonlySet<string> = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
+export const RESPONSE_HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-connection', 'trailer', 'transfer-encoding', 'upgrade']);
 
 /**
  * A header map for names that come from outside (a client, the app): no prototype, so names

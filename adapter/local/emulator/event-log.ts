@@ -67,12 +67,7 @@ export function createEventLog(): EventLog {
           .slice(-12)
           .map((e) => `${e.name} ${JSON.stringify(e.payload)}`)
           .join('\n  ');
-        reject(
-          new Error(
-            `waitFor('${name}'${predicate ? ', predicate' : ''}) timed out after ${timeoutMs} ms.` +
-              ` Last events:\n  ${recent || '(none)'}`,
-          ),
-        );
+        reject(new Error(`waitFor('${name}'${predicate ? ', predicate' : ''}) timed out after ${timeoutMs} ms.` + ` Last events:\n  ${recent || '(none)'}`));
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);

@@ -45,13 +45,7 @@ export function createExtensionsApi(platform: Platform) {
       return refuse(req, res, 'Extension.InvalidEventType', `events must be a list of INVOKE and SHUTDOWN; got ${JSON.stringify(events)}`, { name });
     }
     if (managed && events.includes('INVOKE')) {
-      return refuse(
-        req,
-        res,
-        'Extension.InvalidEventType',
-        'INVOKE: on Lambda Managed Instances an extension may subscribe to SHUTDOWN only',
-        { name },
-      );
+      return refuse(req, res, 'Extension.InvalidEventType', 'INVOKE: on Lambda Managed Instances an extension may subscribe to SHUTDOWN only', { name });
     }
     if (state.initDone) return refuse(req, res, 'Extension.RegistrationClosed', 'Extension registration closed already', { name });
     if (extensions.byName(name)) return refuse(req, res, 'Extension.InvalidExtensionState', 'Extension with this name already registered', { name });

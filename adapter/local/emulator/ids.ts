@@ -7,7 +7,9 @@ export { randomUUID };
  * `Root=1-<8 hex epoch seconds>-<24 hex>;Parent=<16 hex>;Sampled=0`.
  */
 export function generateTraceId(nowMs = Date.now()): string {
-  const epoch = Math.floor(nowMs / 1000).toString(16).padStart(8, '0');
+  const epoch = Math.floor(nowMs / 1000)
+    .toString(16)
+    .padStart(8, '0');
   return `Root=1-${epoch}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
 }
 

@@ -70,7 +70,6 @@ export function createPlatform(opts: ResolvedEmulatorOptions, log: EventLog) {
       extensions.allWaiting(),
   });
 
-
   function blockedBy(): string | undefined {
     if (queue.length === 0) return undefined;
     if (state.shuttingDown) return 'the sandbox is shutting down';
@@ -95,7 +94,7 @@ export function createPlatform(opts: ResolvedEmulatorOptions, log: EventLog) {
 
   function endPhaseIfDone(): void {
     const c = state.current;
-    if (!c || !c.settled || runtimeWaiters.length === 0 || !extensions.allIdle()) return;
+    if (!c?.settled || runtimeWaiters.length === 0 || !extensions.allIdle()) return;
     clearTimeout(c.timer);
     state.current = null;
   }

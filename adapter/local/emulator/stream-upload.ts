@@ -52,9 +52,11 @@ export function receiveStream(
     if (!(result instanceof Promise)) return;
     pending++;
     req.pause();
-    void result.catch(() => undefined).finally(() => {
-      if (--pending === 0) req.resume();
-    });
+    void result
+      .catch(() => undefined)
+      .finally(() => {
+        if (--pending === 0) req.resume();
+      });
   }
 
   const contentType = header(req, 'content-type') ?? '';

@@ -36,7 +36,12 @@ export async function handleExchange(req: IncomingMessage, res: ServerResponse, 
   const requestId = randomUUID();
   const done = (status: number | string, note?: string, buffered?: GatewayReply | { headers: Record<string, string | string[]>; body: Buffer | string }) => {
     deps.log(`${method} ${req.url} ${status} ${Math.round(performance.now() - startedAt)} ms${note ? ` (${note})` : ''}`);
-    deps.journal?.end(requestId, status, note, buffered && { headers: buffered.headers, body: Buffer.isBuffer(buffered.body) ? buffered.body : Buffer.from(buffered.body) });
+    deps.journal?.end(
+      requestId,
+      status,
+      note,
+      buffered && { headers: buffered.headers, body: Buffer.isBuffer(buffered.body) ? buffered.body : Buffer.from(buffered.body) },
+    );
   };
   const answer = (reply: GatewayReply, note: string) => {
     if (!res.headersSent && !res.destroyed) writeReply(res, reply, method);
@@ -44,12 +49,14 @@ export async function handleExchange(req: IncomingMessage, res: ServerResponse, 
   };
 
   const read = await readClientRequest(req, gateway.maxRequestBodyBytes);
-  if (read.tooLarge) return answer(gateway.replies.requestTooLarge, `request body of ${read.bytes} bytes is over the ${gateway.maxRequestBodyBytes}-byte limit`);
+  if (read.tooLarge)
+    return answer(gateway.replies.requestTooLarge, `request body of ${read.bytes} bytes is over the ${gateway.maxRequestBodyBytes}-byte limit`);
 
   const context: EventContext = { ...deps.context, requestId: randomUUID(), timeEpoch: Date.now(), sourceIp: clientIp(req) };
   const event = Buffer.from(JSON.stringify(deps.build(read.request, context)));
   // Base64 bodies grow by a third: a body under the limit can still make an event over it.
-  if (event.length > INVOKE_PAYLOAD_LIMIT_BYTES) return answer(gateway.replies.requestTooLarge, `event of ${event.length} bytes is over Lambda's ${INVOKE_PAYLOAD_LIMIT_BYTES}-byte invoke limit`);
+  if (event.length > INVOKE_PAYLOAD_LIMIT_BYTES)
+    return answer(gateway.replies.requestTooLarge, `event of ${event.length} bytes is over Lambda's ${INVOKE_PAYLOAD_LIMIT_BYTES}-byte invoke limit`);
 
   deps.journal?.begin({ requestId, method, url: req.url ?? '/', event: JSON.parse(event.toString('utf8')) });
 

@@ -61,10 +61,11 @@ export function createStreamRelay(res: ServerResponse): StreamRelay {
       // prelude content type), which a Function URL passes on as an opaque body.
       if (!started) begin(200, { 'content-type': 'application/octet-stream' });
       // A slow client holds the upload back (and so the app), instead of filling memory here.
-      if (!res.destroyed && !res.write(chunk)) return new Promise<void>((resolve) => {
-        res.once('drain', resolve);
-        res.once('close', resolve);
-      });
+      if (!res.destroyed && !res.write(chunk))
+        return new Promise<void>((resolve) => {
+          res.once('drain', resolve);
+          res.once('close', resolve);
+        });
     },
     get started() {
       return started;

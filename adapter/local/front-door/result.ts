@@ -44,7 +44,8 @@ export function readResult(payload: Buffer, gateway: Pick<Gateway, 'infersResult
   }
   const fields = result as Record<string, unknown>;
   const statusCode = Number(fields.statusCode);
-  if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) return { malformed: `statusCode ${JSON.stringify(fields.statusCode)} is not an HTTP status` };
+  if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599)
+    return { malformed: `statusCode ${JSON.stringify(fields.statusCode)} is not an HTTP status` };
 
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(asObject(fields.headers))) {

@@ -5,8 +5,8 @@
  */
 import type { InvocationRecord } from './journal.ts';
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const json = (value: unknown) => escape(JSON.stringify(value, null, 2) ?? 'undefined');
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const json = (value: unknown) => escapeHtml(JSON.stringify(value, null, 2) ?? 'undefined');
 const ms = (from: number | undefined, to: number | undefined) => (from === undefined || to === undefined ? '–' : `${Math.round(to - from)} ms`);
 
 /** One invocation's row. */
@@ -20,14 +20,14 @@ export function renderRecord(r: InvocationRecord, appRequest: unknown): string {
     ['answered → frozen', ms(t.done, t.freeze)],
   ];
   const bytes = r.response ? `${r.response.bytes} bytes` : '';
-  return `<details class="invocation" id="inv-${escape(r.requestId)}" data-state="${r.state}">
-<summary><span class="state">${r.state}</span> <b>${escape(r.method)} ${escape(r.url)}</b> <span class="status">${r.status ?? ''}</span> <span class="bytes">${bytes}</span>${r.error ? ` <span class="error">${escape(r.error)}</span>` : ''}</summary>
+  return `<details class="invocation" id="inv-${escapeHtml(r.requestId)}" data-state="${r.state}">
+<summary><span class="state">${r.state}</span> <b>${escapeHtml(r.method)} ${escapeHtml(r.url)}</b> <span class="status">${r.status ?? ''}</span> <span class="bytes">${bytes}</span>${r.error ? ` <span class="error">${escapeHtml(r.error)}</span>` : ''}</summary>
 <table class="timings">${timings.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</table>
-${r.note ? `<p class="note">${escape(r.note)}</p>` : ''}
+${r.note ? `<p class="note">${escapeHtml(r.note)}</p>` : ''}
 <h3>The event Lambda built</h3><pre class="event">${json(r.event)}</pre>
 <h3>The request the app got</h3><pre class="app-request">${json(appRequest)}</pre>
-<h3>The result</h3><pre class="result">${r.response ? `${json(r.response.headers)}\n\n${escape(r.response.bodyPreview)}` : '(none yet)'}</pre>
-<h3>Log lines</h3><pre class="logs">${r.logs.map((l) => escape(`[${l.source}] ${l.line}`)).join('\n') || '(none)'}</pre>
+<h3>The result</h3><pre class="result">${r.response ? `${json(r.response.headers)}\n\n${escapeHtml(r.response.bodyPreview)}` : '(none yet)'}</pre>
+<h3>Log lines</h3><pre class="logs">${r.logs.map((l) => escapeHtml(`[${l.source}] ${l.line}`)).join('\n') || '(none)'}</pre>
 </details>`;
 }
 
@@ -65,7 +65,7 @@ summary { cursor: pointer; padding: .3rem 0; }
 </style></head>
 <body>
 <h1>Ferry inspector <small id="live">connecting…</small></h1>
-${notes.map((n) => `<p class="note">${escape(n)}</p>`).join('\n')}
+${notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('\n')}
 <div id="invocations">
 ${rows.reverse().join('\n')}
 </div>

@@ -53,7 +53,11 @@ function events(req: IncomingMessage, res: ServerResponse, journal: Journal): vo
   const onChange = (r: InvocationRecord) => {
     // A streaming invocation changes with every chunk: at most one row update per 100 ms.
     if (r.state === 'streaming') {
-      if (!pending.has(r.requestId)) pending.set(r.requestId, setTimeout(() => send(r), THROTTLE_MS));
+      if (!pending.has(r.requestId))
+        pending.set(
+          r.requestId,
+          setTimeout(() => send(r), THROTTLE_MS),
+        );
       return;
     }
     clearTimeout(pending.get(r.requestId));

@@ -52,7 +52,11 @@ export function createLogLines(onLog?: (source: string, line: string) => void) {
         };
         const timer = setTimeout(() => {
           lines.off('line', onLine);
-          const recent = logs.slice(-LOG_TAIL).map((l) => `    [${l.source}] ${l.line}`).join('\n') || '    (no output)';
+          const recent =
+            logs
+              .slice(-LOG_TAIL)
+              .map((l) => `    [${l.source}] ${l.line}`)
+              .join('\n') || '    (no output)';
           reject(new Error(`waitForLog(${pattern}) timed out after ${timeoutMs} ms. Last lines:\n${recent}`));
         }, timeoutMs);
         lines.on('line', onLine);

@@ -26,7 +26,12 @@ function call(method, target, headers, body) {
   });
 }
 
-const { headers } = await call('POST', '/2020-01-01/extension/register', { 'lambda-extension-name': path.basename(process.argv[1]) }, '{"events":["SHUTDOWN"]}');
+const { headers } = await call(
+  'POST',
+  '/2020-01-01/extension/register',
+  { 'lambda-extension-name': path.basename(process.argv[1]) },
+  '{"events":["SHUTDOWN"]}',
+);
 const extensionId = headers['lambda-extension-identifier'];
 void call('GET', '/2020-01-01/extension/event/next', { 'lambda-extension-identifier': extensionId }).then(() => process.exit(0));
 

@@ -19,7 +19,9 @@ export function ensureBaseline(root, cacheDir, { commit = BASELINE_COMMIT, log =
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   // Only what the build reads: no test files for a test runner to find in the cache.
-  const archive = spawnSync('sh', ['-c', `git -C "$1" archive --format=tar "$2" adapter layer package.json | tar -x -C "$3"`, 'sh', root, commit, dir], { encoding: 'utf8' });
+  const archive = spawnSync('sh', ['-c', `git -C "$1" archive --format=tar "$2" adapter layer package.json | tar -x -C "$3"`, 'sh', root, commit, dir], {
+    encoding: 'utf8',
+  });
   if (archive.status !== 0 || !existsSync(path.join(dir, 'layer/build.mjs'))) {
     rmSync(dir, { recursive: true, force: true });
     return { commit, error: `git archive ${commit} failed (is it in this clone's history?): ${(archive.stderr ?? '').trim().split('\n')[0]}` };

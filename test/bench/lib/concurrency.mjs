@@ -64,7 +64,9 @@ export async function measureConcurrency(ctx, preset, log) {
           if (failures.length) throw new Error(`${failures.length} of ${preset.mcInvocations} invocations failed (first: ${failures[0]})`);
           rounds[which].push({ rps: (latencies.length / elapsed) * 1000, p50: percentile(latencies, 50) * 1000, p99: percentile(latencies, 99) * 1000 });
           const last = rounds[which].at(-1);
-          log(`  mc N=${String(n).padEnd(2)} ${which.padEnd(6)} round ${round + 1}/${preset.mcRounds}: ${last.rps.toFixed(0)}/s, p99 ${last.p99.toFixed(0)} µs${which === 'ferry' ? ` (Ferry held ${held} /next)` : ''}`);
+          log(
+            `  mc N=${String(n).padEnd(2)} ${which.padEnd(6)} round ${round + 1}/${preset.mcRounds}: ${last.rps.toFixed(0)}/s, p99 ${last.p99.toFixed(0)} µs${which === 'ferry' ? ` (Ferry held ${held} /next)` : ''}`,
+          );
         } catch (error) {
           failed[which] = error.message;
           log(`  mc N=${n} ${which}: ${which === 'ferry' ? 'NOT SUPPORTED' : 'ERROR'}: ${error.message}`);
@@ -74,9 +76,21 @@ export async function measureConcurrency(ctx, preset, log) {
       }
     }
     const summarize = (list) => ({
-      throughputPerS: spread(list.map((r) => r.rps), 'invocations/s', 0),
-      p50Us: spread(list.map((r) => r.p50), 'µs', 1),
-      p99Us: spread(list.map((r) => r.p99), 'µs', 1),
+      throughputPerS: spread(
+        list.map((r) => r.rps),
+        'invocations/s',
+        0,
+      ),
+      p50Us: spread(
+        list.map((r) => r.p50),
+        'µs',
+        1,
+      ),
+      p99Us: spread(
+        list.map((r) => r.p99),
+        'µs',
+        1,
+      ),
     });
     levels[n] = {
       direct: failed.direct ? { error: failed.direct } : summarize(rounds.direct),

@@ -71,7 +71,10 @@ export async function startContender(name, ctx, options = {}) {
 
 async function startDirect(ctx, { app = 'fastify', connections = 1 } = {}) {
   const port = await freePort();
-  const child = spawn(appCommand(ctx, app)[0], appCommand(ctx, app).slice(1), { env: sandboxEnv(ctx, { PORT: String(port) }), stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(appCommand(ctx, app)[0], appCommand(ctx, app).slice(1), {
+    env: sandboxEnv(ctx, { PORT: String(port) }),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const exited = once(child, 'exit').catch(() => undefined);
   try {
     await waitForHttp(port, 15_000);
@@ -137,10 +140,23 @@ function boxedExecutable(box, bin) {
  * invocation right then). With `box` (lambda-box.mjs), every process of the sandbox runs in it;
  * the emulator (the platform) stays outside.
  */
-export async function startLambda(name, ctx, { app = 'fastify', emulator: emulatorOptions = {}, env = {}, extEnv = {}, ferryBin = ctx.ferryBin, waitForInit = true, onStarted, box } = {}) {
+export async function startLambda(
+  name,
+  ctx,
+  { app = 'fastify', emulator: emulatorOptions = {}, env = {}, extEnv = {}, ferryBin = ctx.ferryBin, waitForInit = true, onStarted, box } = {},
+) {
   if (name.startsWith(BASELINE)) {
     if (!ctx.baseline?.ferryBin) throw new Error(`no baseline build: ${ctx.baseline?.error ?? 'not requested'}`);
-    return startLambda(name.slice(BASELINE.length), ctx, { app, emulator: emulatorOptions, env, extEnv, ferryBin: ctx.baseline.ferryBin, waitForInit, onStarted, box }).then((c) => Object.assign(c, { name }));
+    return startLambda(name.slice(BASELINE.length), ctx, {
+      app,
+      emulator: emulatorOptions,
+      env,
+      extEnv,
+      ferryBin: ctx.baseline.ferryBin,
+      waitForInit,
+      onStarted,
+      box,
+    }).then((c) => Object.assign(c, { name }));
   }
   const boxed = (command) => (box ? box.wrap(command) : command);
   const boxedExtension = (bin) => (box ? boxedExecutable(box, bin) : bin);
@@ -153,7 +169,11 @@ export async function startLambda(name, ctx, { app = 'fastify', emulator: emulat
   });
   const port = await freePort();
   const streamed = name === 'ferry-stream' || name === 'ferry-inline-stream' || name === 'bare-relay';
-  const sandboxEnvironment = sandboxEnv(ctx, { PORT: String(port), ...(streamed && name !== 'bare-relay' ? { AWS_LWA_INVOKE_MODE: 'response_stream' } : {}), ...env });
+  const sandboxEnvironment = sandboxEnv(ctx, {
+    PORT: String(port),
+    ...(streamed && name !== 'bare-relay' ? { AWS_LWA_INVOKE_MODE: 'response_stream' } : {}),
+    ...env,
+  });
   const bareRelay = path.join(ctx.root, 'test/bench/apps/bare-relay.mjs');
   let sandbox;
   const startedAt = performance.now();
@@ -161,15 +181,32 @@ export async function startLambda(name, ctx, { app = 'fastify', emulator: emulat
   try {
     if (name === 'ferry-buffered' || name === 'ferry-stream' || name === 'bare-relay') {
       const extension = name === 'bare-relay' ? bareRelay : ferryBin;
-      sandbox = await startSandbox({ emulator, extensions: [{ path: boxedExtension(extension), env: extEnv }], runtime: { command: boxed(appCommand(ctx, app)), cwd: ctx.root }, env: sandboxEnvironment });
+      sandbox = await startSandbox({
+        emulator,
+        extensions: [{ path: boxedExtension(extension), env: extEnv }],
+        runtime: { command: boxed(appCommand(ctx, app)), cwd: ctx.root },
+        env: sandboxEnvironment,
+      });
     } else if (name === 'ferry-runtime') {
-      sandbox = await startSandbox({ emulator, runtime: { command: boxed([ctx.node, ferryBin, '--', ...appCommand(ctx, app)]), cwd: ctx.root, env: extEnv }, env: sandboxEnvironment });
+      sandbox = await startSandbox({
+        emulator,
+        runtime: { command: boxed([ctx.node, ferryBin, '--', ...appCommand(ctx, app)]), cwd: ctx.root, env: extEnv },
+        env: sandboxEnvironment,
+      });
     } else if (isInline(name)) {
       // The layer's module beside the extension's folder (dist/layer/ferry-inline.mjs).
       const inline = pathToFileURL(path.join(path.dirname(path.dirname(ferryBin)), 'ferry-inline.mjs')).href;
-      sandbox = await startSandbox({ emulator, runtime: { command: boxed(appCommand(ctx, app)), cwd: ctx.root, env: { NODE_OPTIONS: `--import=${inline}`, ...extEnv } }, env: sandboxEnvironment });
+      sandbox = await startSandbox({
+        emulator,
+        runtime: { command: boxed(appCommand(ctx, app)), cwd: ctx.root, env: { NODE_OPTIONS: `--import=${inline}`, ...extEnv } },
+        env: sandboxEnvironment,
+      });
     } else if (name === 'floor') {
-      sandbox = await startSandbox({ emulator, runtime: { command: boxed([ctx.node, path.join(ctx.root, 'test/bench/apps/noop-runtime.mjs')]), cwd: ctx.root }, env: sandboxEnvironment });
+      sandbox = await startSandbox({
+        emulator,
+        runtime: { command: boxed([ctx.node, path.join(ctx.root, 'test/bench/apps/noop-runtime.mjs')]), cwd: ctx.root },
+        env: sandboxEnvironment,
+      });
     } else if (inProcess) {
       const command = ctx.ric ? [ctx.node, ctx.ric] : [ctx.node, path.join(ctx.root, 'test/bench/apps/js-runtime-loop.mjs')];
       // aws-lambda-ric does not echo Lambda-Runtime-Invocation-Id yet: its invocations go out without one (an older platform).
@@ -179,7 +216,11 @@ export async function startLambda(name, ctx, { app = 'fastify', emulator: emulat
     }
     if (waitForInit) await emulator.waitFor('init-done', undefined, 20_000);
   } catch (error) {
-    const tail = sandbox?.logs.slice(-10).map((l) => `  [${l.source}] ${l.line}`).join('\n') ?? '';
+    const tail =
+      sandbox?.logs
+        .slice(-10)
+        .map((l) => `  [${l.source}] ${l.line}`)
+        .join('\n') ?? '';
     await sandbox?.stop(undefined, { windowMs: 200 }).catch(() => undefined);
     await emulator.close();
     throw new Error(`${name} did not start: ${error.message}${tail ? `\n${tail}` : ''}`);
@@ -190,7 +231,11 @@ export async function startLambda(name, ctx, { app = 'fastify', emulator: emulat
   const eventFor = (spec) => {
     const key = `${spec.path ?? '/'}?${spec.query ?? ''}`;
     let event = events.get(key);
-    if (!event) events.set(key, (event = ctx.harness.functionUrlEvent({ path: spec.path ?? '/', query: spec.query ?? '', headers: { ...REQUEST_HEADERS, ...spec.headers } })));
+    if (!event)
+      events.set(
+        key,
+        (event = ctx.harness.functionUrlEvent({ path: spec.path ?? '/', query: spec.query ?? '', headers: { ...REQUEST_HEADERS, ...spec.headers } })),
+      );
     return event;
   };
 

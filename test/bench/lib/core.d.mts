@@ -74,4 +74,7 @@ export interface BenchResults {
 
 export const PRESETS: { full: Preset; quick: Preset; smoke: Preset };
 export const SECTIONS: string[];
-export function runBench(ctx: BenchContext, options?: { preset?: Preset; presetName?: string; sections?: string[]; log?: (line: string) => void }): Promise<BenchResults>;
+export function runBench(
+  ctx: BenchContext,
+  options?: { preset?: Preset; presetName?: string; sections?: string[]; log?: (line: string) => void },
+): Promise<BenchResults>;

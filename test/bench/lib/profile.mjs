@@ -39,8 +39,17 @@ export async function measureProfile(ctx, preset, log) {
     }
     if (!file) throw new Error(`${mode}: Ferry wrote no .cpuprofile (did it exit cleanly on SHUTDOWN?)`);
     const summary = summarize(JSON.parse(readFileSync(path.join(out, file), 'utf8')), readFileSync(ferryBin, 'utf8'), ferryBin);
-    modes[mode] = { file: path.relative(ctx.root, path.join(out, file)), cpuUsPerInvocation: Math.round((1000 * summary.busyMs) / preset.profileInvocations), ...summary };
-    log(`  profile ${mode}: ${summary.busyMs} ms busy over ${preset.profileInvocations} invocations; top: ${summary.top.slice(0, 3).map((f) => `${f.function} ${f.percent}%`).join(', ')}`);
+    modes[mode] = {
+      file: path.relative(ctx.root, path.join(out, file)),
+      cpuUsPerInvocation: Math.round((1000 * summary.busyMs) / preset.profileInvocations),
+      ...summary,
+    };
+    log(
+      `  profile ${mode}: ${summary.busyMs} ms busy over ${preset.profileInvocations} invocations; top: ${summary.top
+        .slice(0, 3)
+        .map((f) => `${f.function} ${f.percent}%`)
+        .join(', ')}`,
+    );
   }
   return { invocations: preset.profileInvocations, modes };
 }
@@ -69,10 +78,20 @@ export function summarize(profile, bundleText, bundlePath) {
   const top = busy
     .sort((a, b) => b.ms - a.ms)
     .slice(0, 40)
-    .map((e) => ({ function: e.function, where: e.where, category: category(e), selfMs: Number(e.ms.toFixed(1)), percent: Number(((100 * e.ms) / busyMs).toFixed(1)) }));
+    .map((e) => ({
+      function: e.function,
+      where: e.where,
+      category: category(e),
+      selfMs: Number(e.ms.toFixed(1)),
+      percent: Number(((100 * e.ms) / busyMs).toFixed(1)),
+    }));
   const byModule = new Map();
   for (const e of busy) {
-    const key = e.where.startsWith('node_modules/') ? e.where.split('/').slice(0, 2).join('/') : e.where.startsWith('node:') ? 'node: (built-in modules)' : e.where || e.function;
+    const key = e.where.startsWith('node_modules/')
+      ? e.where.split('/').slice(0, 2).join('/')
+      : e.where.startsWith('node:')
+        ? 'node: (built-in modules)'
+        : e.where || e.function;
     byModule.set(key, (byModule.get(key) ?? 0) + e.ms);
   }
   const modulesTop = [...byModule.entries()]
@@ -89,7 +108,8 @@ export function summarize(profile, bundleText, bundlePath) {
 
 /** A coarse owner for each function, so the profile reads as "where does the time go". */
 function category({ function: name, where }) {
-  if (!where && /^write(v|Buffer|Latin1String|Utf8String|AsciiString|Ucs2String)$/.test(name)) return 'socket writes (the write/writev syscalls, loopback TCP included)';
+  if (!where && /^write(v|Buffer|Latin1String|Utf8String|AsciiString|Ucs2String)$/.test(name))
+    return 'socket writes (the write/writev syscalls, loopback TCP included)';
   if (name === '(garbage collector)') return 'garbage collection';
   if (where.startsWith('wasm://')) return "llhttp (undici's wasm HTTP parser)";
   if (where.startsWith('node_modules/undici')) return 'undici (JS)';

@@ -14,7 +14,9 @@ const x = (a, b, digits = 2) => times(a / b, digits);
 function cpuText(cpu) {
   if (!cpu) return 'n/a';
   const names = { ferry: 'Ferry', app: 'app', runtime: 'runtime', driver: 'driver' };
-  const parts = Object.entries(cpu).filter(([role]) => role !== 'driver').map(([role, s]) => `${names[role] ?? role} ${nf(s.median)}`);
+  const parts = Object.entries(cpu)
+    .filter(([role]) => role !== 'driver')
+    .map(([role, s]) => `${names[role] ?? role} ${nf(s.median)}`);
   return `${parts.join(' + ')}${cpu.driver ? ` (driver ${nf(cpu.driver.median)})` : ''}`;
 }
 
@@ -37,7 +39,8 @@ export function renderMarkdown(r) {
 
   if (r.goals?.length) {
     out.push('**Goals**', '', '| goal | target | result | verdict |', '|---|---|---|---|');
-    for (const g of r.goals) out.push(`| ${g.goal} | ${g.target} | ${g.actual} | ${g.met === null ? '– (not measured)' : g.met ? '✅ met' : `❌ missed: ${g.miss}`} |`);
+    for (const g of r.goals)
+      out.push(`| ${g.goal} | ${g.target} | ${g.actual} | ${g.met === null ? '– (not measured)' : g.met ? '✅ met' : `❌ missed: ${g.miss}`} |`);
     out.push('');
   }
 
@@ -50,7 +53,10 @@ export function renderMarkdown(r) {
     );
     for (const c of Object.values(warm)) {
       if (c.error) out.push(`| ${c.label} | failed: ${c.error.split('\n')[0]} | | | | |`);
-      else out.push(`| ${c.label} | ${sp(c.p50Us)} | ${sp(c.p99Us)} | ${sp(c.throughputPerS)} | ${x(c.p50Us.median, direct)} | ${cpuText(c.cpuUsPerInvocation)} |`);
+      else
+        out.push(
+          `| ${c.label} | ${sp(c.p50Us)} | ${sp(c.p99Us)} | ${sp(c.throughputPerS)} | ${x(c.p50Us.median, direct)} | ${cpuText(c.cpuUsPerInvocation)} |`,
+        );
     }
     out.push(
       '',
@@ -69,7 +75,10 @@ export function renderMarkdown(r) {
     );
     for (const c of Object.values(r.cold.contenders)) {
       if (c.error) out.push(`| ${c.label} | failed: ${c.error.split('\n')[0]} | | | |`);
-      else out.push(`| ${c.label} | ${sp(c.firstResponseMs, 1)} | ${x(c.firstResponseMs.median, cd)} | ${c.extensionRegisteredMs ? sp(c.extensionRegisteredMs, 1) : '–'} | ${c.initDoneMs ? sp(c.initDoneMs, 1) : '–'} |`);
+      else
+        out.push(
+          `| ${c.label} | ${sp(c.firstResponseMs, 1)} | ${x(c.firstResponseMs.median, cd)} | ${c.extensionRegisteredMs ? sp(c.extensionRegisteredMs, 1) : '–'} | ${c.initDoneMs ? sp(c.initDoneMs, 1) : '–'} |`,
+        );
     }
     out.push('');
     const lc = r.cold.layerCrossCheck;
@@ -85,8 +94,13 @@ export function renderMarkdown(r) {
     const rows = [];
     const reg = r.registration;
     if (reg && !reg.error) {
-      rows.push(`| spawn → extension registered (${reg.runs} runs, ${reg.source.split(' ')[0]}) | ${sp(reg.ferryRegisteredMs, 1)} ms | \`node -e 0\`: ${sp(reg.bareNodeMs, 1)} ms | ${reg.ratio.toFixed(2)}× |`);
-      if (reg.bareNodeRegisterMs) rows.push(`| … against the floor for any Node extension | | a bare node:http script that registers: ${sp(reg.bareNodeRegisterMs, 1)} ms | ${reg.ratioToBareRegister.toFixed(2)}× |`);
+      rows.push(
+        `| spawn → extension registered (${reg.runs} runs, ${reg.source.split(' ')[0]}) | ${sp(reg.ferryRegisteredMs, 1)} ms | \`node -e 0\`: ${sp(reg.bareNodeMs, 1)} ms | ${reg.ratio.toFixed(2)}× |`,
+      );
+      if (reg.bareNodeRegisterMs)
+        rows.push(
+          `| … against the floor for any Node extension | | a bare node:http script that registers: ${sp(reg.bareNodeRegisterMs, 1)} ms | ${reg.ratioToBareRegister.toFixed(2)}× |`,
+        );
     }
     const idle = (name, role) => warm[name]?.rssIdleKiB?.[role]?.median;
     if (r.warm && !r.warm.error) {
@@ -96,8 +110,13 @@ export function renderMarkdown(r) {
       );
     }
     if (r.bundle && !r.bundle.error) {
-      const top = r.bundle.composition.slice(0, 3).map((c) => `${c.name} ${nf(c.bytes / 1000, 0)} KB`).join(', ');
-      rows.push(`| bundle dist/layer/extensions/ferry | ${nf(r.bundle.bytes / 1000, 1)} KB (gzip ${nf(r.bundle.gzipBytes / 1000, 1)} KB) | target 250 KB | ${(r.bundle.bytes / 250_000).toFixed(2)}× (largest: ${top}) |`);
+      const top = r.bundle.composition
+        .slice(0, 3)
+        .map((c) => `${c.name} ${nf(c.bytes / 1000, 0)} KB`)
+        .join(', ');
+      rows.push(
+        `| bundle dist/layer/extensions/ferry | ${nf(r.bundle.bytes / 1000, 1)} KB (gzip ${nf(r.bundle.gzipBytes / 1000, 1)} KB) | target 250 KB | ${(r.bundle.bytes / 250_000).toFixed(2)}× (largest: ${top}) |`,
+      );
     }
     if (rows.length) out.push('**Start-up, memory and size**', '', '| figure | Ferry | baseline | ratio |', '|---|---|---|---|', ...rows, '');
   }
@@ -106,10 +125,19 @@ export function renderMarkdown(r) {
     const rows = [];
     const s = r.streaming;
     if (s && !s.error) {
-      rows.push(`| ${s.bodyMiB} MiB response, MiB/s, streams 2–${s.streamsPerStart} after start (${s.rounds} rounds) | ${sp(s.directMiBps)} | ${sp(s.ferryMiBps)} | ${times(s.ratio)} |`);
-      rows.push(`| the same, first stream after start (new processes still compiling) | ${sp(s.directFirstMiBps)} | ${sp(s.ferryFirstMiBps)} | ${times(s.firstRatio)} |`);
-      rows.push(`| bare relay in Ferry's place (test/bench/apps/bare-relay.mjs), streams 2–${s.streamsPerStart} | – | ${sp(s.bareRelayMiBps)} | ${times(s.bareRelayRatio)} (Ferry ${times(s.ferryVsBareRelay)} the bare relay) |`);
-      if (s.mainMiBps) rows.push(`| main's Ferry (${r.baseline?.commit ?? 'baseline'}) in the same rounds, streams 2–${s.streamsPerStart}; first stream | – | ${sp(s.mainMiBps)}; ${sp(s.mainFirstMiBps)} | Ferry ${times(s.ferryVsMain)} main |`);
+      rows.push(
+        `| ${s.bodyMiB} MiB response, MiB/s, streams 2–${s.streamsPerStart} after start (${s.rounds} rounds) | ${sp(s.directMiBps)} | ${sp(s.ferryMiBps)} | ${times(s.ratio)} |`,
+      );
+      rows.push(
+        `| the same, first stream after start (new processes still compiling) | ${sp(s.directFirstMiBps)} | ${sp(s.ferryFirstMiBps)} | ${times(s.firstRatio)} |`,
+      );
+      rows.push(
+        `| bare relay in Ferry's place (test/bench/apps/bare-relay.mjs), streams 2–${s.streamsPerStart} | – | ${sp(s.bareRelayMiBps)} | ${times(s.bareRelayRatio)} (Ferry ${times(s.ferryVsBareRelay)} the bare relay) |`,
+      );
+      if (s.mainMiBps)
+        rows.push(
+          `| main's Ferry (${r.baseline?.commit ?? 'baseline'}) in the same rounds, streams 2–${s.streamsPerStart}; first stream | – | ${sp(s.mainMiBps)}; ${sp(s.mainFirstMiBps)} | Ferry ${times(s.ferryVsMain)} main |`,
+        );
       rows.push(`| Ferry peak RSS during it (VmRSS every 10 ms; VmHWM) | – | ${sp(s.ferryPeakRssMiB, 1)} MiB; ${sp(s.ferryVmHwmMiB, 1)} MiB | |`);
       if (s.inlineMiBps) {
         rows.push(`| Ferry inline (inside the app's process), streams 2–${s.streamsPerStart} | – | ${sp(s.inlineMiBps)} | ${times(s.inlineRatio)} |`);
@@ -119,11 +147,21 @@ export function renderMarkdown(r) {
     }
     const e = r.sse;
     if (e && !e.error) {
-      rows.push(`| SSE: app writes an event → it arrives, p50 ms (${e.events} events every ${e.intervalMs} ms, ${e.rounds} rounds) | ${sp(e.directDelayMs, 2)} | ${sp(e.ferryDelayMs, 2)} | +${nf(e.ferryDelayMs.median - e.directDelayMs.median, 2)} ms |`);
+      rows.push(
+        `| SSE: app writes an event → it arrives, p50 ms (${e.events} events every ${e.intervalMs} ms, ${e.rounds} rounds) | ${sp(e.directDelayMs, 2)} | ${sp(e.ferryDelayMs, 2)} | +${nf(e.ferryDelayMs.median - e.directDelayMs.median, 2)} ms |`,
+      );
       rows.push(`| SSE: worst event delay, ms | ${sp(e.directDelayMaxMs, 2)} | ${sp(e.ferryDelayMaxMs, 2)} | |`);
       if (e.errors) rows.push(`| errors | ${e.errors.direct ?? ''} | ${e.errors.ferry ?? ''} | |`);
     }
-    if (rows.length) out.push('**Streaming** (apps: test/bench/apps/stream-app.mjs, plain node:http)', '', '| figure | direct | Ferry, response_stream | Ferry vs direct |', '|---|---|---|---|', ...rows, '');
+    if (rows.length)
+      out.push(
+        '**Streaming** (apps: test/bench/apps/stream-app.mjs, plain node:http)',
+        '',
+        '| figure | direct | Ferry, response_stream | Ferry vs direct |',
+        '|---|---|---|---|',
+        ...rows,
+        '',
+      );
   }
 
   if (r.concurrency && !r.concurrency.error) {
@@ -136,8 +174,12 @@ export function renderMarkdown(r) {
     for (const [n, level] of Object.entries(r.concurrency.levels)) {
       const floor = level.floor?.error ? 'failed' : sp(level.floor?.throughputPerS);
       const direct = level.direct.error ? 'failed' : sp(level.direct.throughputPerS);
-      if (level.ferry.notSupported) out.push(`| ${n} | ${direct} | ${floor} | not supported: ${level.ferry.notSupported.split('\n')[0]} | | | ${sp(level.direct.p99Us)} | |`);
-      else out.push(`| ${n} | ${direct} | ${floor} | ${sp(level.ferry.throughputPerS)} | ${x(level.ferry.throughputPerS.median, level.direct.throughputPerS?.median)} | ${x(level.ferry.throughputPerS.median, level.floor?.throughputPerS?.median)} | ${sp(level.direct.p99Us)} | ${sp(level.ferry.p99Us)} |`);
+      if (level.ferry.notSupported)
+        out.push(`| ${n} | ${direct} | ${floor} | not supported: ${level.ferry.notSupported.split('\n')[0]} | | | ${sp(level.direct.p99Us)} | |`);
+      else
+        out.push(
+          `| ${n} | ${direct} | ${floor} | ${sp(level.ferry.throughputPerS)} | ${x(level.ferry.throughputPerS.median, level.direct.throughputPerS?.median)} | ${x(level.ferry.throughputPerS.median, level.floor?.throughputPerS?.median)} | ${sp(level.direct.p99Us)} | ${sp(level.ferry.p99Us)} |`,
+        );
     }
     out.push('');
   }
@@ -147,7 +189,12 @@ export function renderMarkdown(r) {
     const names = { 'ferry-buffered': 'buffered', 'ferry-stream': 'response_stream' };
     const categories = [...new Set(modes.flatMap(([, p]) => p.categories.map((c) => c.category)))];
     const share = (p, category) => p.categories.find((c) => c.category === category)?.percent ?? 0;
-    const topOf = (p, category) => p.top.filter((f) => f.category === category).slice(0, 3).map((f) => `\`${f.function.replace(/\|/g, '\\|')}\` ${f.percent}%`).join(', ');
+    const topOf = (p, category) =>
+      p.top
+        .filter((f) => f.category === category)
+        .slice(0, 3)
+        .map((f) => `\`${f.function.replace(/\|/g, '\\|')}\` ${f.percent}%`)
+        .join(', ');
     out.push(
       `**Where Ferry spends its CPU**: \`--cpu-prof\` on the extension during ${nf(r.profile.invocations)} warm invocations per mode (unminified build of the same source), self time as a share of Ferry's busy time:`,
       '',
@@ -165,9 +212,15 @@ export function renderMarkdown(r) {
   const notes = [
     'The emulator and the direct client share the driver process; each Lambda-side contender adds two or three processes (emulator, Ferry or runtime, app) on 2 cores, so the figures include scheduling between them. The "emulator round trip" row is the floor every Lambda-side contender pays here (invoke → /next → /response) and no runtime can avoid.',
     ...(r.streaming?.streamsPerStart
-      ? [`Streaming: each round starts every contender afresh and reads the body ${r.streaming.streamsPerStart} times from it. The first read after start-up runs while the new processes are still compiling their hot paths (the driver is warm throughout), so the goal is judged on reads 2–${r.streaming.streamsPerStart}, the steady state of a sandbox that serves many invocations; the first read is shown beside it.`]
+      ? [
+          `Streaming: each round starts every contender afresh and reads the body ${r.streaming.streamsPerStart} times from it. The first read after start-up runs while the new processes are still compiling their hot paths (the driver is warm throughout), so the goal is judged on reads 2–${r.streaming.streamsPerStart}, the steady state of a sandbox that serves many invocations; the first read is shown beside it.`,
+        ]
       : []),
-    ...(load ? [`Load average (1 min) ${load.atStart[0]} at the start and ${load.atEnd?.[0]} at the end of the run on ${m.cores} cores: other work on the machine shows up as spread, mostly in p99.`] : []),
+    ...(load
+      ? [
+          `Load average (1 min) ${load.atStart[0]} at the start and ${load.atEnd?.[0]} at the end of the run on ${m.cores} cores: other work on the machine shows up as spread, mostly in p99.`,
+        ]
+      : []),
     ...(r.notes ?? []),
   ];
   out.push('Notes:', '', ...notes.map((n) => `- ${n}`));
@@ -209,7 +262,9 @@ function weightTable(w) {
   for (const name of names.filter((n) => w.boxes[big]?.[n]?.ferryIdleRssMiB)) {
     const c = w.boxes[big][name];
     const cpuRow = cpu[name];
-    out.push(`| ${w.labels[name]} | ${cpuRow ? sp(cpuRow, 1) : '– (extension mode only)'} | ${cpuRow ? x(cpuRow.median, bare?.median) : ''} | ${sp(c.ferryIdleRssMiB, 1)} | ${minus(c.ferryIdleRssMiB.median)} | ${sp(c.ferryLongRssMiB, 1)} | ${minus(c.ferryLongRssMiB?.median)} |`);
+    out.push(
+      `| ${w.labels[name]} | ${cpuRow ? sp(cpuRow, 1) : '– (extension mode only)'} | ${cpuRow ? x(cpuRow.median, bare?.median) : ''} | ${sp(c.ferryIdleRssMiB, 1)} | ${minus(c.ferryIdleRssMiB.median)} | ${sp(c.ferryLongRssMiB, 1)} | ${minus(c.ferryLongRssMiB?.median)} |`,
+    );
   }
   for (const note of w.notes ?? []) out.push('', note);
   return out;
@@ -240,7 +295,8 @@ const SHORT = {
   'ferry-runtime': 'Ferry runtime mode',
   'ferry-inline': 'Ferry inline, buffered',
 };
-const shortLabel = (name, c, r) => SHORT[name] ?? (name === 'in-process' ? (r.inProcessRuntime === 'aws-lambda-ric' ? 'in-process (aws-lambda-ric)' : 'in-process (JS runtime loop)') : c.label);
+const shortLabel = (name, c, r) =>
+  SHORT[name] ?? (name === 'in-process' ? (r.inProcessRuntime === 'aws-lambda-ric' ? 'in-process (aws-lambda-ric)' : 'in-process (JS runtime loop)') : c.label);
 
 const W = 960;
 const LABEL_W = 330;
@@ -326,9 +382,25 @@ export function renderSvg(r) {
       [
         { label: 'node -e 0 (spawn → exit)', value: bare.median, min: bare.min, max: bare.max, color: COLORS.direct, text: `${nf(bare.median, 1)} ms` },
         ...(reg.bareNodeRegisterMs
-          ? [{ label: 'bare node:http script that registers', value: reg.bareNodeRegisterMs.median, min: reg.bareNodeRegisterMs.min, max: reg.bareNodeRegisterMs.max, color: COLORS.floor, text: `${nf(reg.bareNodeRegisterMs.median, 1)} ms` }]
+          ? [
+              {
+                label: 'bare node:http script that registers',
+                value: reg.bareNodeRegisterMs.median,
+                min: reg.bareNodeRegisterMs.min,
+                max: reg.bareNodeRegisterMs.max,
+                color: COLORS.floor,
+                text: `${nf(reg.bareNodeRegisterMs.median, 1)} ms`,
+              },
+            ]
           : []),
-        { label: 'Ferry', value: reg.ferryRegisteredMs.median, min: reg.ferryRegisteredMs.min, max: reg.ferryRegisteredMs.max, color: COLORS.ferry, text: `${nf(reg.ferryRegisteredMs.median, 1)} ms  (${reg.ratio.toFixed(2)}× node -e 0)` },
+        {
+          label: 'Ferry',
+          value: reg.ferryRegisteredMs.median,
+          min: reg.ferryRegisteredMs.min,
+          max: reg.ferryRegisteredMs.max,
+          color: COLORS.ferry,
+          text: `${nf(reg.ferryRegisteredMs.median, 1)} ms  (${reg.ratio.toFixed(2)}× node -e 0)`,
+        },
       ],
       { reference: { value: 1.3 * bare.median, label: 'goal: 1.3× node -e 0' } },
     ]);
@@ -339,9 +411,30 @@ export function renderSvg(r) {
       `Streaming a ${s.bodyMiB} MiB response (MiB/s) — longer is better`,
       `${s.rounds} rounds, streams 2–${s.streamsPerStart} after start; Ferry peak RSS ${nf(s.ferryPeakRssMiB?.median, 1)} MiB`,
       [
-        { label: 'direct read (undici → app)', value: s.directMiBps.median, min: s.directMiBps.min, max: s.directMiBps.max, color: COLORS.direct, text: `${nf(s.directMiBps.median)} MiB/s` },
-        { label: 'Ferry, response_stream', value: s.ferryMiBps.median, min: s.ferryMiBps.min, max: s.ferryMiBps.max, color: COLORS.ferry, text: `${nf(s.ferryMiBps.median)} MiB/s  (${nf(s.ratio, 2)}× direct)` },
-        { label: 'bare relay (no logic)', value: s.bareRelayMiBps.median, min: s.bareRelayMiBps.min, max: s.bareRelayMiBps.max, color: COLORS.floor, text: `${nf(s.bareRelayMiBps.median)} MiB/s  (${nf(s.bareRelayRatio, 2)}× direct)` },
+        {
+          label: 'direct read (undici → app)',
+          value: s.directMiBps.median,
+          min: s.directMiBps.min,
+          max: s.directMiBps.max,
+          color: COLORS.direct,
+          text: `${nf(s.directMiBps.median)} MiB/s`,
+        },
+        {
+          label: 'Ferry, response_stream',
+          value: s.ferryMiBps.median,
+          min: s.ferryMiBps.min,
+          max: s.ferryMiBps.max,
+          color: COLORS.ferry,
+          text: `${nf(s.ferryMiBps.median)} MiB/s  (${nf(s.ratio, 2)}× direct)`,
+        },
+        {
+          label: 'bare relay (no logic)',
+          value: s.bareRelayMiBps.median,
+          min: s.bareRelayMiBps.min,
+          max: s.bareRelayMiBps.max,
+          color: COLORS.floor,
+          text: `${nf(s.bareRelayMiBps.median)} MiB/s  (${nf(s.bareRelayRatio, 2)}× direct)`,
+        },
       ],
       { reference: { value: 0.8 * s.directMiBps.median, label: 'goal: 0.8× direct' } },
     ]);
@@ -356,10 +449,22 @@ export function renderSvg(r) {
       rows.push(
         level.ferry.notSupported
           ? { label: `N=${n}  Ferry`, value: NaN, text: 'not supported' }
-          : { label: `N=${n}  Ferry`, value: level.ferry.throughputPerS.median, min: level.ferry.throughputPerS.min, max: level.ferry.throughputPerS.max, color: COLORS.ferry, text: `${nf(level.ferry.throughputPerS.median)}/s, p99 ${nf(level.ferry.p99Us.median)} µs` },
+          : {
+              label: `N=${n}  Ferry`,
+              value: level.ferry.throughputPerS.median,
+              min: level.ferry.throughputPerS.min,
+              max: level.ferry.throughputPerS.max,
+              color: COLORS.ferry,
+              text: `${nf(level.ferry.throughputPerS.median)}/s, p99 ${nf(level.ferry.p99Us.median)} µs`,
+            },
       );
     }
-    panels.push(['Lambda Managed Instances throughput (invocations/s) — longer is better', 'AWS_LAMBDA_MAX_CONCURRENCY = N with N invocations in flight; Ferry extension, buffered', rows, {}]);
+    panels.push([
+      'Lambda Managed Instances throughput (invocations/s) — longer is better',
+      'AWS_LAMBDA_MAX_CONCURRENCY = N with N invocations in flight; Ferry extension, buffered',
+      rows,
+      {},
+    ]);
   }
 
   let y = 80;

@@ -32,7 +32,15 @@ export async function measureBundle(ctx) {
   let composition;
   let analysisBytes;
   try {
-    const result = await build({ ...FERRY_BUILD_OPTIONS, absWorkingDir: ctx.root, minify: true, write: false, metafile: true, outfile: 'ferry.analysis.js', plugins: await ferryBuildPlugins(ctx.root) });
+    const result = await build({
+      ...FERRY_BUILD_OPTIONS,
+      absWorkingDir: ctx.root,
+      minify: true,
+      write: false,
+      metafile: true,
+      outfile: 'ferry.analysis.js',
+      plugins: await ferryBuildPlugins(ctx.root),
+    });
     const output = Object.values(result.metafile.outputs)[0];
     analysisBytes = result.outputFiles[0].contents.length;
     const groups = new Map();

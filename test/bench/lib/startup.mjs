@@ -53,9 +53,29 @@ export async function measureColdStart(ctx, preset, log) {
     contenders[name] = {
       label: label(name, ctx),
       ...(errors[name] ? { error: errors[name] } : {}),
-      firstResponseMs: spread(r.map((x) => x.firstResponse), 'ms', 1),
-      ...(name === 'ferry-buffered' || name === 'ferry-stream' ? { extensionRegisteredMs: spread(r.map((x) => x.registered), 'ms', 1) } : {}),
-      ...(name !== 'direct' ? { initDoneMs: spread(r.map((x) => x.initDone), 'ms', 1) } : {}),
+      firstResponseMs: spread(
+        r.map((x) => x.firstResponse),
+        'ms',
+        1,
+      ),
+      ...(name === 'ferry-buffered' || name === 'ferry-stream'
+        ? {
+            extensionRegisteredMs: spread(
+              r.map((x) => x.registered),
+              'ms',
+              1,
+            ),
+          }
+        : {}),
+      ...(name !== 'direct'
+        ? {
+            initDoneMs: spread(
+              r.map((x) => x.initDone),
+              'ms',
+              1,
+            ),
+          }
+        : {}),
     };
   }
   let layerCrossCheck;
@@ -97,7 +117,11 @@ export async function stubColdStartCrossCheck(ctx, preset) {
   const out = {};
   for (const mode of ['extension', 'runtime']) {
     const r = await coldStartAgainstStub({ mode, runs: preset.coldRuns, ferryPath: ctx.ferryBin, node: ctx.node });
-    out[mode] = { firstResponseMs: rounded(r.firstResponse, 1), initDoneMs: rounded(r.initDone, 1), ...(r.registered ? { registeredMs: rounded(r.registered, 1) } : {}) };
+    out[mode] = {
+      firstResponseMs: rounded(r.firstResponse, 1),
+      initDoneMs: rounded(r.initDone, 1),
+      ...(r.registered ? { registeredMs: rounded(r.registered, 1) } : {}),
+    };
   }
   return out;
 }

@@ -85,7 +85,12 @@ export async function measureStreaming(ctx, preset, log) {
             hwms.push(memory.hwmKiB / 1024);
           }
         }
-        log(`  stream ${which.padEnd(6)} round ${round + 1}/${preset.streamRounds}: first ${first[which].at(-1).toFixed(0)} MiB/s, then ${steady[which].slice(1 - streams).map((v) => v.toFixed(0)).join(', ')} MiB/s`);
+        log(
+          `  stream ${which.padEnd(6)} round ${round + 1}/${preset.streamRounds}: first ${first[which].at(-1).toFixed(0)} MiB/s, then ${steady[which]
+            .slice(1 - streams)
+            .map((v) => v.toFixed(0))
+            .join(', ')} MiB/s`,
+        );
       } catch (error) {
         errors[which] = error.message;
         log(`  stream ${which}: ERROR ${error.message}`);
@@ -109,7 +114,12 @@ export async function measureStreaming(ctx, preset, log) {
     inlineMiBps: spread(steady.inline, `MiB/s (streams 2–${streams} after start)`, 1),
     inlineFirstMiBps: spread(first.inline, 'MiB/s (first stream after start)', 1),
     inlineRssGrowthMiB: spread(inlineGrowth, 'MiB (peak VmRSS every 10 ms minus VmRSS after Init; app and Ferry together)', 1),
-    ...(names.includes('main') ? { mainMiBps: spread(steady.main, `MiB/s (streams 2–${streams} after start)`, 1), mainFirstMiBps: spread(first.main, 'MiB/s (first stream after start)', 1) } : {}),
+    ...(names.includes('main')
+      ? {
+          mainMiBps: spread(steady.main, `MiB/s (streams 2–${streams} after start)`, 1),
+          mainFirstMiBps: spread(first.main, 'MiB/s (first stream after start)', 1),
+        }
+      : {}),
     ferryPeakRssMiB: spread(peaks, 'MiB (sampled VmRSS, every 10 ms, over all its streams)', 1),
     ferryVmHwmMiB: spread(hwms, 'MiB (VmHWM at the end)', 1),
     sha256: expectedSha,
@@ -164,7 +174,9 @@ export async function measureSse(ctx, preset, log) {
         }
         if (reader.delays.length !== preset.sseEvents) throw new Error(`received ${reader.delays.length} of ${preset.sseEvents} events`);
         rounds[which].push({ p50: percentile(reader.delays, 50), max: Math.max(...reader.delays), all: reader.delays });
-        log(`  sse ${which.padEnd(6)} round ${round + 1}/${preset.sseRounds}: delay p50 ${rounds[which].at(-1).p50.toFixed(2)} ms, max ${rounds[which].at(-1).max.toFixed(2)} ms`);
+        log(
+          `  sse ${which.padEnd(6)} round ${round + 1}/${preset.sseRounds}: delay p50 ${rounds[which].at(-1).p50.toFixed(2)} ms, max ${rounds[which].at(-1).max.toFixed(2)} ms`,
+        );
       } catch (error) {
         errors[which] = error.message;
         log(`  sse ${which}: ERROR ${error.message}`);
@@ -178,9 +190,25 @@ export async function measureSse(ctx, preset, log) {
     intervalMs: preset.sseIntervalMs,
     rounds: preset.sseRounds,
     ...(Object.keys(errors).length ? { errors } : {}),
-    directDelayMs: spread(rounds.direct.map((r) => r.p50), 'ms (per-round p50)', 3),
-    directDelayMaxMs: spread(rounds.direct.map((r) => r.max), 'ms (per-round max)', 3),
-    ferryDelayMs: spread(rounds.ferry.map((r) => r.p50), 'ms (per-round p50)', 3),
-    ferryDelayMaxMs: spread(rounds.ferry.map((r) => r.max), 'ms (per-round max)', 3),
+    directDelayMs: spread(
+      rounds.direct.map((r) => r.p50),
+      'ms (per-round p50)',
+      3,
+    ),
+    directDelayMaxMs: spread(
+      rounds.direct.map((r) => r.max),
+      'ms (per-round max)',
+      3,
+    ),
+    ferryDelayMs: spread(
+      rounds.ferry.map((r) => r.p50),
+      'ms (per-round p50)',
+      3,
+    ),
+    ferryDelayMaxMs: spread(
+      rounds.ferry.map((r) => r.max),
+      'ms (per-round max)',
+      3,
+    ),
   };
 }

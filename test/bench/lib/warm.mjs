@@ -72,7 +72,9 @@ export async function measureWarm(ctx, preset, log) {
           rssAfter: rssOf(pids),
         };
         rounds[name].push(stats);
-        log(`  warm ${name.padEnd(15)} round ${round + 1}/${preset.rounds}: p50 ${stats.p50.toFixed(0)} µs, p99 ${stats.p99.toFixed(0)} µs, ${stats.rps.toFixed(0)}/s${failures ? `, ${failures} FAILED` : ''}`);
+        log(
+          `  warm ${name.padEnd(15)} round ${round + 1}/${preset.rounds}: p50 ${stats.p50.toFixed(0)} µs, p99 ${stats.p99.toFixed(0)} µs, ${stats.rps.toFixed(0)}/s${failures ? `, ${failures} FAILED` : ''}`,
+        );
       } catch (error) {
         errors[name] = error.message;
         log(`  warm ${name}: ERROR ${error.message}`);
@@ -88,14 +90,33 @@ export async function measureWarm(ctx, preset, log) {
     contenders[name] = {
       label: label(name, ctx),
       ...(errors[name] ? { error: errors[name] } : {}),
-      p50Us: spread(r.map((x) => x.p50), 'µs', 1),
-      p99Us: spread(r.map((x) => x.p99), 'µs', 1),
-      meanUs: spread(r.map((x) => x.mean), 'µs', 1),
-      throughputPerS: spread(r.map((x) => x.rps), 'invocations/s', 0),
+      p50Us: spread(
+        r.map((x) => x.p50),
+        'µs',
+        1,
+      ),
+      p99Us: spread(
+        r.map((x) => x.p99),
+        'µs',
+        1,
+      ),
+      meanUs: spread(
+        r.map((x) => x.mean),
+        'µs',
+        1,
+      ),
+      throughputPerS: spread(
+        r.map((x) => x.rps),
+        'invocations/s',
+        0,
+      ),
       failures: r.reduce((a, x) => a + x.failures, 0),
       // CPU time per invocation of each process (from /proc, 10 ms ticks over the whole loop);
       // `driver` is this process: the emulator and, for direct, the undici client.
-      cpuUsPerInvocation: roleSpreads(r.map((x) => x.cpuUs), 'µs CPU per invocation'),
+      cpuUsPerInvocation: roleSpreads(
+        r.map((x) => x.cpuUs),
+        'µs CPU per invocation',
+      ),
       rssIdleKiB: roleSpreads(r.map((x) => x.rssIdle)),
       rssAfterLoopKiB: roleSpreads(r.map((x) => x.rssAfter)),
       executables: executables[name],
@@ -106,5 +127,14 @@ export async function measureWarm(ctx, preset, log) {
 
 function roleSpreads(list, unit = 'KiB') {
   const roles = new Set(list.flatMap((x) => Object.keys(x ?? {})));
-  return Object.fromEntries([...roles].map((role) => [role, spread(list.map((x) => x?.[role]), unit, 0)]));
+  return Object.fromEntries(
+    [...roles].map((role) => [
+      role,
+      spread(
+        list.map((x) => x?.[role]),
+        unit,
+        0,
+      ),
+    ]),
+  );
 }

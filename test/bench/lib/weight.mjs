@@ -15,7 +15,6 @@
 // a rotated order, and the figures are medians with [min–max], for a shared, noisy machine.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { appCommand, label, startLambda, waitForHttp } from './contenders.mjs';
 import { freePort } from './free-port.mjs';
@@ -35,7 +34,10 @@ const IDLE_SETTLE_MS = 300;
 export async function measureWeight(ctx, preset, log) {
   const support = cgroupSupport();
   const notes = [];
-  if (support.kind === 'none') notes.push(`No writable cgroup (${support.why}): the figures below come from processes pinned to one core with taskset, without memory limits, and Max Memory Used and box CPU are not measured.`);
+  if (support.kind === 'none')
+    notes.push(
+      `No writable cgroup (${support.why}): the figures below come from processes pinned to one core with taskset, without memory limits, and Max Memory Used and box CPU are not measured.`,
+    );
   const contenders = WEIGHT_CONTENDERS.filter((name) => !name.startsWith('main:') || ctx.baseline?.ferryBin);
   if (!ctx.baseline?.ferryBin) notes.push(`No main contender: ${ctx.baseline?.error ?? 'no baseline build'}.`);
 
@@ -98,7 +100,11 @@ async function measureCpuToNext(ctx, preset, support, contenders, log) {
     app.kill('SIGKILL');
   }
   const out = Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, spread(s, 'ms', 1)]));
-  log(`  cpu to first /next: ${Object.entries(out).map(([name, s]) => `${name} ${s.median} ms`).join(', ')}`);
+  log(
+    `  cpu to first /next: ${Object.entries(out)
+      .map(([name, s]) => `${name} ${s.median} ms`)
+      .join(', ')}`,
+  );
   return out;
 }
 
@@ -158,7 +164,9 @@ async function measureBoxes(ctx, preset, support, contenders, mb, log) {
           run.longRss = memoryKiB(ferryPid)?.rss / 1024;
         }
         runs[name].push(run);
-        log(`  weight ${mb} MB ${name.padEnd(20)} round ${round + 1}/${preset.weightRounds}: first response ${firstResponse.toFixed(0)} ms, Max Memory Used ${run.maxMemoryUsed?.toFixed(1) ?? 'n/a'} MiB${idleRss ? `, Ferry RSS idle ${idleRss.toFixed(1)} MiB` : ''}${run.longRss ? `, after ${preset.weightLongInvocations} ${run.longRss.toFixed(1)} MiB` : ''}`);
+        log(
+          `  weight ${mb} MB ${name.padEnd(20)} round ${round + 1}/${preset.weightRounds}: first response ${firstResponse.toFixed(0)} ms, Max Memory Used ${run.maxMemoryUsed?.toFixed(1) ?? 'n/a'} MiB${idleRss ? `, Ferry RSS idle ${idleRss.toFixed(1)} MiB` : ''}${run.longRss ? `, after ${preset.weightLongInvocations} ${run.longRss.toFixed(1)} MiB` : ''}`,
+        );
       } catch (error) {
         errors[name] = error.message;
         log(`  weight ${mb} MB ${name}: ERROR ${error.message}`);
@@ -175,10 +183,34 @@ async function measureBoxes(ctx, preset, support, contenders, mb, log) {
         name,
         {
           ...(errors[name] ? { error: errors[name] } : {}),
-          firstResponseMs: spread(r.map((x) => x.firstResponse), 'ms', 1),
-          maxMemoryUsedMiB: spread(r.map((x) => x.maxMemoryUsed), 'MiB', 1),
-          ...(FERRY_CONTENDERS.includes(name) ? { ferryIdleRssMiB: spread(r.map((x) => x.idleRss), 'MiB', 1) } : {}),
-          ...(FERRY_CONTENDERS.includes(name) && mb === 1769 ? { ferryLongRssMiB: spread(r.map((x) => x.longRss), 'MiB', 1) } : {}),
+          firstResponseMs: spread(
+            r.map((x) => x.firstResponse),
+            'ms',
+            1,
+          ),
+          maxMemoryUsedMiB: spread(
+            r.map((x) => x.maxMemoryUsed),
+            'MiB',
+            1,
+          ),
+          ...(FERRY_CONTENDERS.includes(name)
+            ? {
+                ferryIdleRssMiB: spread(
+                  r.map((x) => x.idleRss),
+                  'MiB',
+                  1,
+                ),
+              }
+            : {}),
+          ...(FERRY_CONTENDERS.includes(name) && mb === 1769
+            ? {
+                ferryLongRssMiB: spread(
+                  r.map((x) => x.longRss),
+                  'MiB',
+                  1,
+                ),
+              }
+            : {}),
         },
       ];
     }),
@@ -191,4 +223,3 @@ async function invokeMany(contender, count) {
     if (r.status !== 200) throw new Error(`invocation ${i + 1}: status ${r.status}`);
   }
 }
-

@@ -63,7 +63,10 @@ export function payloadV2Event(request: ClientRequest, context: EventContext, so
 
 /** `a=1; b=2` lines → `['a=1', 'b=2']`. */
 function splitCookies(lines: string[]): string[] {
-  return lines.flatMap((line) => line.split(';')).map((c) => c.trim()).filter((c) => c !== '');
+  return lines
+    .flatMap((line) => line.split(';'))
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
 }
 
 /** A percent-decoded path; a malformed escape leaves the path as it is. */
