@@ -63,7 +63,8 @@ describe.each(FERRY_MODES)('%s mode', (mode) => {
     it('returns an empty batchItemFailures when every message is processed', async () => {
       const result = await lambda.invoke(sqsEvent([{ id: 'm-5', body: JSON.stringify({ orderId: 'A-5', quantity: 3 }) }]));
       expect(result.json()).toEqual({ batchItemFailures: [] });
-      expect(lambda.logs).toContainEqual({ source: 'app', line: 'order A-5: 3 item(s)' });
+      // The app's stdout travels through a pipe and may land after the result: wait for the line.
+      await expect.poll(() => lambda.logs).toContainEqual({ source: 'app', line: 'order A-5: 3 item(s)' });
     });
   });
 });
