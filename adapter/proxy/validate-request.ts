@@ -18,6 +18,8 @@ import type { AppRequest } from '../events/index.ts';
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const ORIGIN_FORM = /^\/[\x21-\x7e]*$/;
 const BAD_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/u; // u: an emoji is named whole, not by half a surrogate pair
+/** The same set over UTF-16 code units: matches exactly when BAD_VALUE_CHAR does. */
+const BAD_VALUE_UNIT = /[^\t\x20-\x7e\x80-\xff]/;
 /** Headers the HTTP client writes from the body and its own connection handling. */
 const FRAMING_HEADERS: ReadonlySet<string> = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'expect', 'te', 'trailer']);
 
@@ -28,18 +30,30 @@ export function requestProblem(request: AppRequest): string | undefined {
     return `the request target ${quote(String(request.target))} is not a path starting with "/"`;
   for (const name of Object.keys(request.headers)) {
     if (!TOKEN.test(name)) return `the header name ${quote(name)} is not an HTTP token`;
-    if (FRAMING_HEADERS.has(name.toLowerCase())) return `the header ${name} describes the connection, which Ferry frames itself`;
+    const lower = name.toLowerCase();
+    if (FRAMING_HEADERS.has(lower)) return `the header ${name} describes the connection, which Ferry frames itself`;
     const value = request.headers[name];
-    const values = Array.isArray(value) ? value : [value];
-    if (name.toLowerCase() === 'host' && values.length > 1) return 'the request has more than one Host header';
-    for (const v of values) {
-      if (typeof v !== 'string') return `the header ${name} has a value that is not a string`;
-      const bad = BAD_VALUE_CHAR.exec(v);
-      if (bad)
-        return `the header ${name} contains ${describeChar(bad[0])}, which an HTTP/1.1 header value cannot carry (values are latin1 bytes; control characters are not allowed)`;
+    if (!Array.isArray(value)) {
+      const problem = valueProblem(name, value);
+      if (problem !== undefined) return problem;
+      continue;
+    }
+    if (lower === 'host' && value.length > 1) return 'the request has more than one Host header';
+    for (const v of value) {
+      const problem = valueProblem(name, v);
+      if (problem !== undefined) return problem;
     }
   }
   return undefined;
+}
+
+function valueProblem(name: string, value: unknown): string | undefined {
+  if (typeof value !== 'string') return `the header ${name} has a value that is not a string`;
+  // The plain test first: every header of every invocation passes here, and the u-mode search
+  // (which names an emoji whole) is only needed to describe a refusal.
+  if (!BAD_VALUE_UNIT.test(value)) return undefined;
+  const bad = BAD_VALUE_CHAR.exec(value)!;
+  return `the header ${name} contains ${describeChar(bad[0])}, which an HTTP/1.1 header value cannot carry (values are latin1 bytes; control characters are not allowed)`;
 }
 
 function describeChar(char: string): string {

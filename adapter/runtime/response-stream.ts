@@ -53,7 +53,9 @@ export function createStreamOpener(address: string): (invocation: Invocation) =>
         trailer: `${ERROR_TYPE_TRAILER}, ${ERROR_BODY_TRAILER}`,
         'content-type': STREAM_CONTENT_TYPE,
       },
-    });
+      // No TLS here: '' spares the Agent's per-request calculateServerName (as in ../http-request.ts).
+      servername: '',
+    } as http.RequestOptions);
     req.setNoDelay(true);
     let broken: Error | undefined;
     const answer = new Promise<http.IncomingMessage>((resolve, reject) => {

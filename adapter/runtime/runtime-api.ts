@@ -81,16 +81,13 @@ export function createRuntimeApi(address: string, options: RuntimeApiOptions = {
     let statusCode: number;
     let text: string;
     // Bounded, head and body alike: a Runtime API that never answers a result is broken (see unanswered()).
-    const silence = new AbortController();
-    const timer = setTimeout(() => silence.abort(new Error(`no answer within ${RESULT_ANSWER_TIMEOUT_MS} ms`)), RESULT_ANSWER_TIMEOUT_MS);
+    const timeout: { ms: number; expired?: boolean } = { ms: RESULT_ANSWER_TIMEOUT_MS };
     try {
-      const res = await pool.request({ method: 'POST', path, headers, body, signal: silence.signal });
+      const res = await pool.request({ method: 'POST', path, headers, body, timeout });
       statusCode = res.statusCode;
       text = await res.body.text();
     } catch (error) {
-      throw unanswered(what, silence.signal.aborted ? silence.signal.reason : error);
-    } finally {
-      clearTimeout(timer);
+      throw unanswered(what, timeout.expired ? new Error(`no answer within ${RESULT_ANSWER_TIMEOUT_MS} ms`) : error);
     }
     const outcome = postOutcome(statusCode, what, text);
     if (outcome !== 'accepted') options.onRejected?.(what, statusCode, text.slice(0, 500));
