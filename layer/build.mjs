@@ -12,12 +12,13 @@
 //
 // `--debug` (npm run build:debug), for maintainers: the adapter as one plain bundle instead, not
 // minified, without the deferred chunk (whose code V8 compiles from comments, out of a debugger's
-// reach), with dist/layer/extensions/ferry.map and `--enable-source-maps` in its shebang; no
+// reach), with dist/layer/extensions/ferry.map and `--enable-source-maps` in its first lines; no
 // budget and no layer archive (a debug build is not for publishing). See CONTRIBUTING.md.
 import { build } from 'esbuild';
 import { chmod, copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { buildWithDeferredChunk } from './deferred-chunk.mjs';
+import { FERRY_NODE_FLAGS, shebang } from './node-flags.mjs';
 import { zip } from './zip.mjs';
 
 /** The adapter's size limit in bytes: it is read and compiled on every cold start. */
@@ -48,7 +49,7 @@ const executable = {
   entryPoints: ['adapter/main.ts'],
   outfile: FERRY,
   minify: true,
-  banner: { js: '#!/usr/bin/env node' },
+  banner: { js: shebang(FERRY_NODE_FLAGS) },
 };
 // Registration first: everything behind main.ts's import('./serve.ts') is compiled only after it.
 const parts = debug ? await buildDebug(executable) : await buildWithDeferredChunk(executable, './serve.ts');
@@ -103,8 +104,7 @@ async function buildDebug(options) {
     ...options,
     minify: false,
     sourcemap: 'linked',
-    // `env -S` splits the rest into node's arguments (GNU coreutils >= 8.30, macOS, FreeBSD).
-    banner: { js: '#!/usr/bin/env -S node --enable-source-maps' },
+    banner: { js: shebang(['--enable-source-maps', ...FERRY_NODE_FLAGS]) },
     metafile: true,
   });
   const [output] = Object.values(result.metafile.outputs).filter((o) => o.entryPoint !== undefined);
