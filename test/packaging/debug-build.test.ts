@@ -25,7 +25,7 @@ afterAll(() => rmSync(copy, { recursive: true, force: true }));
 describe('the debug build (npm run build:debug)', () => {
   it('is one unminified bundle without the deferred chunk, linked to its source map', () => {
     const code = readFileSync(executable, 'utf8');
-    expect(code.startsWith('#!/bin/sh\n":" //; exec node --enable-source-maps ')).toBe(true);
+    expect(code.startsWith('#!/usr/bin/env -S node --enable-source-maps\n')).toBe(true);
     expect(code).not.toContain('//ferry-deferred');
     expect(code).not.toContain('runInThisContext');
     expect(code).toMatch(/^async function handleInvocation\(/m);
