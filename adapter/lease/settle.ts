@@ -3,7 +3,7 @@
  * Lambda freezes the sandbox as soon as Ferry asks for the next invocation, so whatever is still
  * open when the wait ends is cut off: the app learns it on its held connection.
  */
-import { performance } from 'node:perf_hooks';
+import { uptimeMs } from '../uptime.ts';
 import type { Scope } from './scope.ts';
 import type { SettleReport } from './types.ts';
 
@@ -20,7 +20,7 @@ export function settleScopes(scopes: readonly Scope[], untilMs: number): Promise
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 async function waitThenClose(scopes: readonly Scope[], waitMs: number): Promise<SettleReport> {
-  const started = performance.now();
+  const started = uptimeMs();
   let timer: NodeJS.Timeout | undefined;
   let timedOut = false;
   const deadline = new Promise<void>((resolve) => {
@@ -38,7 +38,7 @@ async function waitThenClose(scopes: readonly Scope[], waitMs: number): Promise<
   } finally {
     clearTimeout(timer);
   }
-  return closeAll(scopes, Math.round(performance.now() - started));
+  return closeAll(scopes, Math.round(uptimeMs() - started));
 }
 
 function closeAll(scopes: readonly Scope[], waitedMs: number): SettleReport {
