@@ -27,7 +27,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './free-port.mjs';
 import { startLambdaStub } from './lambda-stub.mjs';
-import { memoryKiB } from './proc.mjs';
+import { childrenOf, memoryKiB } from './proc.mjs';
 import { percentile, ratio, spread } from './stats.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -163,13 +163,22 @@ function launch(command, env, processes) {
 
 async function stopGroup(entry) {
   if (entry.child.exitCode === null && entry.child.signalCode === null) {
-    try {
-      process.kill(-entry.child.pid, 'SIGKILL');
-    } catch {
-      entry.child.kill('SIGKILL');
+    // Runtime mode's Ferry starts the app in a process group of its own: stop the whole tree.
+    for (const pid of [entry.child.pid, ...descendantsOf(entry.child.pid)]) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {}
+      }
     }
   }
   await entry.exited;
+}
+
+function descendantsOf(pid) {
+  return childrenOf(pid).flatMap((child) => [child, ...descendantsOf(child)]);
 }
 
 async function timeToExit(command, env) {
