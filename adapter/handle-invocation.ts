@@ -8,7 +8,7 @@ import { statusIn, type Config } from './config.ts';
 import { ERRORS, describeError, errorDocument, type FerryErrorCode } from './errors.ts';
 import { detectEvent, isTextBody, type AppRequest, type AppResponse, type EventCodec } from './events/index.ts';
 import type { Logger } from './log.ts';
-import { INVALID_REQUEST } from './http-request.ts';
+import { INVALID_REQUEST } from './http1/request-head.ts';
 import type { AppClient, AppResponseHead } from './proxy/app-client.ts';
 import { addContextHeaders, rewriteRequest } from './proxy/request-context.ts';
 import { requestProblem } from './proxy/validate-request.ts';

@@ -1,19 +1,17 @@
 /**
- * Forwards requests to the app over node:http with a keep-alive Agent whose connections read up
- * to 1 MiB at a time (wide-read-socket.ts). Why node:http and not undici: http-request.ts.
+ * Forwards requests to the app over Ferry's HTTP/1.1 client (adapter/http1/: why not node:http
+ * or undici, with the measurements), on keep-alive connections reused most recent first.
  *
  * Freeze/thaw must never surface as an error. While Lambda freezes the sandbox, Ferry's and the
  * app's timers stop; on thaw the app's keep-alive timer (Express: 5 s) may close a pooled socket
- * just as Ferry reuses it. Two defences: after a wall-clock gap longer than the idle timeout
- * Ferry starts a fresh agent, and a request that fails on the socket before any response byte
- * arrived is sent once more on a new connection.
+ * just as Ferry reuses it. Two defences: a connection idle for longer than the idle timeout (by
+ * the wall clock, so a freeze counts) is not reused, and a request that fails on the socket
+ * before any response byte arrived is sent once more on a new connection.
  */
-import http from 'node:http';
 import type { Readable } from 'node:stream';
 import type { AppRequest, HeaderMap } from '../events/index.ts';
-import { httpRequest } from '../http-request.ts';
+import { createPool } from '../http1/pool.ts';
 import { APP_RESPONSE_HEADER_LIMIT } from '../respond/limits.ts';
-import { connectWideRead } from './wide-read-socket.ts';
 
 /**
  * Idle sockets older than this may have been closed by the app (Node's default keep-alive is 5 s).
@@ -41,43 +39,13 @@ export interface AppClientOptions {
   idleTimeoutMs?: number;
 }
 
-class WideReadAgent extends http.Agent {
-  override createConnection(options: { host?: string | null; port?: number | string | null }): ReturnType<typeof connectWideRead> {
-    return connectWideRead(options);
-  }
-}
-
 export function createAppClient(host: string, port: number, options: AppClientOptions = {}): AppClient {
-  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-  // "Never reuse" is an agent without keep-alive: node:http then sends `Connection: close`.
-  const newAgent = () => new WideReadAgent({ keepAlive: idleTimeoutMs > 0, scheduling: 'lifo' });
-  let agent = newAgent();
-  let lastUsed = Date.now();
+  const pool = createPool(host, port, { idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, maxHeadBytes: APP_RESPONSE_HEADER_LIMIT });
 
-  function renew(): http.Agent {
-    retire(agent);
-    agent = newAgent();
-    return agent;
-  }
-
-  function currentAgent(): http.Agent {
-    const now = Date.now();
-    const stale = now - lastUsed > idleTimeoutMs;
-    lastUsed = now;
-    return stale ? renew() : agent;
-  }
-
-  async function attempt(request: AppRequest, signal: AbortSignal, dispatcher: http.Agent): Promise<AppResponseHead> {
-    // Codecs have already dropped the hop-by-hop headers the client frames itself.
-    const res = await httpRequest(dispatcher, host, port, {
-      method: request.method,
-      path: request.target,
-      headers: request.headers,
-      body: request.body,
-      signal,
-      maxHeaderSize: APP_RESPONSE_HEADER_LIMIT,
-    });
-    lastUsed = Date.now();
+  async function attempt(request: AppRequest, signal: AbortSignal, fresh: boolean): Promise<AppResponseHead> {
+    // Codecs have already dropped the hop-by-hop headers the client frames itself. The deadline's
+    // signal ends the exchange, head or body, and its connection.
+    const res = await pool.request({ method: request.method, path: request.target, headers: request.headers, body: request.body }, { fresh, signal });
     const cookies = res.headers['set-cookie'];
     if (typeof cookies === 'string') res.headers['set-cookie'] = [cookies];
     return res;
@@ -86,25 +54,14 @@ export function createAppClient(host: string, port: number, options: AppClientOp
   return {
     async send(request, signal) {
       try {
-        return await attempt(request, signal, currentAgent());
+        return await attempt(request, signal, false);
       } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (signal.aborted || !code || !STALE_SOCKET_CODES.has(code)) {
-          // The connection this request took may be in any state: retire the agent, which ends
-          // its sockets once nothing uses them, so a failed send can never leave one open.
-          renew();
-          throw error;
-        }
+        const { code, answered } = error as { code?: string; answered?: boolean };
+        if (signal.aborted || answered || !code || !STALE_SOCKET_CODES.has(code)) throw error;
         // The pooled socket died (typically across a freeze): one retry on a fresh connection.
-        return await attempt(request, signal, renew());
+        return await attempt(request, signal, true);
       }
     },
-    close: async () => retire(agent),
+    close: async () => pool.close(),
   };
-}
-
-/** Close the agent's idle sockets now and each busy one when its response is done (not mid-response). */
-function retire(agent: http.Agent): void {
-  agent.keepSocketAlive = () => false;
-  for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
 }

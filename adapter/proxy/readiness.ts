@@ -3,11 +3,12 @@
  * probe that hangs (an app that accepts but never answers) cannot stall start-up. One progress
  * line every 2 s. Once ready, Ferry stops probing: the probe is a real request the app sees.
  */
-import http from 'node:http';
 import net from 'node:net';
+import type { Readable } from 'node:stream';
 import { statusIn, type Config } from '../config.ts';
 import { describeError } from '../errors.ts';
-import { httpRequest } from '../http-request.ts';
+import { createPool, type Pool } from '../http1/pool.ts';
+import { APP_RESPONSE_HEADER_LIMIT } from '../respond/limits.ts';
 import type { Logger } from '../log.ts';
 import { appListeners, diagnoseListeners } from './listening-sockets.ts';
 
@@ -34,7 +35,10 @@ export async function waitForApp(config: ProbeConfig, untilMs: number, log: Logg
   let nextProgress = started + PROGRESS_EVERY_MS;
   let diagnosis: string | undefined;
   // One keep-alive connection for the probes, as the app's clients will use.
-  const client = config.readinessProtocol === 'http' ? new http.Agent({ keepAlive: true, maxSockets: 1 }) : undefined;
+  const client =
+    config.readinessProtocol === 'http'
+      ? createPool(config.host, config.readinessPort, { idleTimeoutMs: Number.POSITIVE_INFINITY, maxHeadBytes: APP_RESPONSE_HEADER_LIMIT })
+      : undefined;
   try {
     while (true) {
       probes++;
@@ -57,7 +61,7 @@ export async function waitForApp(config: ProbeConfig, untilMs: number, log: Logg
       await new Promise((resolve) => setTimeout(resolve, Math.min(PROBE_INTERVAL_MS, Math.max(0, untilMs - now))));
     }
   } finally {
-    client?.destroy();
+    client?.close();
   }
 }
 
@@ -67,30 +71,25 @@ export function target(config: ProbeConfig): string {
 }
 
 /** Resolves undefined when healthy, else the reason. */
-async function probeHttp(agent: http.Agent, config: ProbeConfig, timeoutMs: number): Promise<string | undefined> {
-  const signal = AbortSignal.timeout(timeoutMs);
+async function probeHttp(pool: Pool, config: ProbeConfig, timeoutMs: number): Promise<string | undefined> {
   try {
-    const res = await httpRequest(agent, config.host, config.readinessPort, {
-      method: 'GET',
-      path: config.readinessPath,
-      headers: { 'user-agent': 'ferry-readiness-probe' },
-      signal,
-    });
+    // The time limit covers the head and the body (the exchange fails at it, and its connection ends).
+    const res = await pool.request({ method: 'GET', path: config.readinessPath, headers: { 'user-agent': 'ferry-readiness-probe' } }, { timeoutMs });
     // The head decides. The body is not waited for (a page that streams must not hold Init): it is
     // read and dropped in the background, cut at 128 KiB as undici's dump() did, and the probe's
     // own timeout still ends it.
     dump(res.body);
     return statusIn(res.statusCode, config.healthyStatus) ? undefined : `HTTP ${res.statusCode} is not a healthy status`;
   } catch (error) {
-    // The timeout ends the probe as an AbortError, or as a body that broke off once it had a head.
-    return signal.aborted ? `no answer within ${timeoutMs} ms` : describeError(error);
+    // The time limit's error says `no answer within <ms> ms`.
+    return describeError(error);
   }
 }
 
 const DUMP_LIMIT = 128 * 1024;
 
 /** Read and discard a probe's body; past DUMP_LIMIT the connection is cut instead. */
-function dump(body: http.IncomingMessage): void {
+function dump(body: Readable): void {
   let seen = 0;
   body.on('error', () => undefined);
   body.on('data', (chunk: Buffer) => {

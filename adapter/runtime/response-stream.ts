@@ -1,11 +1,9 @@
 /**
- * The streaming `/response` upload (docs/lambda-protocol.md §2), on its own node:http request
- * rather than ../http-request.ts: errors after the first byte must end the chunked body with real
- * HTTP trailers.
+ * The streaming `/response` upload (docs/lambda-protocol.md §2): a chunked request body written
+ * as the app's bytes arrive, ended by the last chunk, or by error trailers after a failure.
  */
-import http from 'node:http';
-import { once } from 'node:events';
-import type { Socket } from 'node:net';
+import type { HttpResponse } from '../http1/connection.ts';
+import { createPool } from '../http1/pool.ts';
 import { splitHostPort } from './extensions-api.ts';
 import type { Invocation } from './invocation.ts';
 import { RESULT_ANSWER_TIMEOUT_MS, postOutcome, resultHeaders, unanswered, type PostOutcome } from './runtime-api.ts';
@@ -20,6 +18,7 @@ const ERROR_BODY_TRAILER = 'Lambda-Runtime-Function-Error-Body';
  * Runtime API really reads slower than the app writes.
  */
 const UPLOAD_HIGH_WATER_MARK = 1024 * 1024;
+const RUNTIME_HEAD_LIMIT = 64 * 1024;
 
 export interface ResponseStream {
   /** Queue bytes for the upload; false means "wait for `drained()` before writing more". */
@@ -36,70 +35,73 @@ export interface ResponseStream {
 
 export function createStreamOpener(address: string): (invocation: Invocation) => ResponseStream {
   const [host, port] = splitHostPort(address);
-  // The Agent passes its options on to net.connect, so the socket gets this buffer (@types/node's
-  // AgentOptions does not list the net.Socket options).
-  const agent = new http.Agent({ keepAlive: true, writableHighWaterMark: UPLOAD_HIGH_WATER_MARK } as http.AgentOptions);
+  const pool = createPool(host, port, {
+    idleTimeoutMs: Number.POSITIVE_INFINITY,
+    maxHeadBytes: RUNTIME_HEAD_LIMIT,
+    writableHighWaterMark: UPLOAD_HIGH_WATER_MARK,
+  });
   return (invocation) => {
-    const req = http.request({
-      host,
-      port,
-      agent,
+    const { connection, response } = pool.upload({
       method: 'POST',
       path: `/2018-06-01/runtime/invocation/${encodeURIComponent(invocation.requestId)}/response`,
       headers: {
         ...resultHeaders(invocation),
         'lambda-runtime-function-response-mode': 'streaming',
-        'transfer-encoding': 'chunked',
         trailer: `${ERROR_TYPE_TRAILER}, ${ERROR_BODY_TRAILER}`,
         'content-type': STREAM_CONTENT_TYPE,
       },
-      // No TLS here: '' spares the Agent's per-request calculateServerName (as in ../http-request.ts).
-      servername: '',
-    } as http.RequestOptions);
-    req.setNoDelay(true);
-    let broken: Error | undefined;
-    const answer = new Promise<http.IncomingMessage>((resolve, reject) => {
-      req.once('response', resolve);
-      req.once('error', (error) => {
-        broken = error;
-        reject(error);
-      });
     });
+    const { socket } = connection;
+    let broken: Error | undefined;
+    const onClose = () => (broken ??= new Error('the Runtime API closed the upload connection'));
+    socket.once('close', onClose);
     // Settles when the Runtime API answered (or the upload failed): no 'drain' will come after it.
-    const answered = answer.then(
+    const answered = response.then(
       () => undefined,
-      () => undefined,
+      (error: Error) => void (broken ??= error),
     );
 
-    // What the app sent within one turn of the event loop (up to 32 socket reads) leaves in one
-    // writev right after the poll phase: nothing waits for more data, but a fast app costs far
-    // fewer syscalls and wake-ups. The socket is corked, not the request: Node 22's request-level
-    // cork merges chunks and never emits 'drain' for them.
-    let batched: Socket | undefined;
-    function flushBatch(): void {
-      batched?.uncork();
-      batched = undefined;
+    // What the app sent within one turn of the event loop (up to 32 socket reads) leaves as one
+    // chunk in one writev right after the poll phase: nothing waits for more data, but a fast app
+    // costs far fewer system calls and wake-ups.
+    let batch: Buffer[] = [];
+    let batchBytes = 0;
+    let scheduled = false;
+    function flush(): void {
+      scheduled = false;
+      if (batchBytes === 0 || broken) return;
+      socket.cork();
+      socket.write(`${batchBytes.toString(16)}\r\n`, 'latin1');
+      for (const chunk of batch) socket.write(chunk);
+      socket.write('\r\n', 'latin1');
+      socket.uncork();
+      batch = [];
+      batchBytes = 0;
     }
 
-    async function finish(): Promise<PostOutcome> {
+    async function finish(last: string): Promise<PostOutcome> {
+      flush();
+      if (!broken) socket.write(last, 'latin1');
+      connection.sent();
       // Bounded like the buffered post (runtime-api.ts): a Runtime API that fails the upload is fatal.
       let timer: NodeJS.Timeout | undefined;
       const silence = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${RESULT_ANSWER_TIMEOUT_MS} ms`)), RESULT_ANSWER_TIMEOUT_MS);
       });
-      let res: http.IncomingMessage;
+      let res: HttpResponse;
       try {
-        res = await Promise.race([answer, silence]);
-        res.resume();
-        await Promise.race([once(res, 'end'), silence]);
+        res = await Promise.race([response, silence]);
+        // The body is not kept: the status is all Ferry acts on after a stream.
+        res.body.resume();
+        await Promise.race([new Promise((resolve, reject) => res.body.once('end', resolve).once('error', reject)), silence]);
       } catch (error) {
-        req.destroy();
+        connection.destroy();
         throw unanswered('the streamed /response', error);
       } finally {
         clearTimeout(timer);
+        socket.off('close', onClose);
       }
-      // The body is not read: the status is all Ferry acts on after a stream.
-      return postOutcome(res.statusCode ?? 0, 'the streamed /response', '');
+      return postOutcome(res.statusCode, 'the streamed /response', '');
     }
 
     return {
@@ -108,30 +110,31 @@ export function createStreamOpener(address: string): (invocation: Invocation) =>
       },
       write(chunk) {
         if (broken || chunk.length === 0) return true;
-        if (!batched && req.socket && !req.socket.connecting) {
-          batched = req.socket;
-          batched.cork();
-          setImmediate(flushBatch);
+        batch.push(chunk);
+        batchBytes += chunk.length;
+        if (batchBytes >= UPLOAD_HIGH_WATER_MARK) flush();
+        else if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
         }
-        return req.write(chunk);
+        return !socket.writableNeedDrain;
       },
       async drained() {
-        if (broken || !req.writableNeedDrain) return;
-        await Promise.race([once(req, 'drain'), answered]);
+        flush();
+        if (broken || !socket.writableNeedDrain) return;
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            socket.off('drain', done);
+            resolve();
+          };
+          socket.on('drain', done);
+          void answered.then(done);
+        });
       },
-      async end() {
-        flushBatch();
-        req.end();
-        return finish();
-      },
-      async fail(errorType, errorMessage) {
+      end: () => finish('0\r\n\r\n'),
+      fail(errorType, errorMessage) {
         const body = Buffer.from(JSON.stringify({ errorType, errorMessage, stackTrace: [] })).toString('base64');
-        flushBatch();
-        if (!broken) {
-          req.addTrailers({ [ERROR_TYPE_TRAILER]: errorType, [ERROR_BODY_TRAILER]: body });
-          req.end();
-        }
-        return finish();
+        return finish(`0\r\n${ERROR_TYPE_TRAILER}: ${errorType}\r\n${ERROR_BODY_TRAILER}: ${body}\r\n\r\n`);
       },
     };
   };

@@ -1,17 +1,23 @@
 /**
- * Runtime API client over node:http with a keep-alive Agent (why not undici: ../http-request.ts).
+ * Runtime API client over Ferry's HTTP/1.1 client (../http1/: why), on keep-alive connections.
  * `/next` is a long poll with no timeout: the sandbox may be frozen for hours while it is
  * pending. Every response body is consumed.
  */
-import http from 'node:http';
 import { FerryError, describeError } from '../errors.ts';
-import { httpRequest, type HttpRequest } from '../http-request.ts';
+import type { ResponseBody } from '../http1/connection.ts';
+import { createPool } from '../http1/pool.ts';
+import type { HttpRequest } from '../http1/request-head.ts';
 import { splitHostPort } from './extensions-api.ts';
 import { parseInvocation, type Invocation } from './invocation.ts';
 
 const PREFIX = '/2018-06-01/runtime';
 /** How long the Runtime API may take to answer a posted result (it answers a local 6 MB post in milliseconds). */
 export const RESULT_ANSWER_TIMEOUT_MS = 5_000;
+/**
+ * The Runtime API's answer heads: its own headers and an invocation's context (client context and
+ * Cognito identity, a few KiB at most), far from this limit.
+ */
+const RUNTIME_HEAD_LIMIT = 64 * 1024;
 
 /** What the Runtime API said to a result, as far as Ferry needs to act on it. */
 export type PostOutcome = 'accepted' | 'rejected' | 'too-large' | 'late';
@@ -68,26 +74,26 @@ export function resultHeaders(invocation: Invocation): Record<string, string> {
 
 export function createRuntimeApi(address: string, options: RuntimeApiOptions = {}): RuntimeApi {
   const [host, port] = splitHostPort(address);
-  const agent = new http.Agent({ keepAlive: true });
+  // The Runtime API keeps its connections: no idle limit.
+  const connections = createPool(host, port, { idleTimeoutMs: Number.POSITIVE_INFINITY, maxHeadBytes: RUNTIME_HEAD_LIMIT });
   const pool = {
-    request: async (request: HttpRequest) => {
-      const res = await httpRequest(agent, host, port, request);
+    request: async (request: HttpRequest, timeoutMs?: number) => {
+      const res = await connections.request(request, { timeoutMs });
       return { statusCode: res.statusCode, headers: res.headers, body: bodyReader(res.body) };
     },
-    close: async () => agent.destroy(),
+    close: async () => connections.close(),
   };
 
   async function post(path: string, headers: Record<string, string>, body: Buffer | string, what: string): Promise<PostOutcome> {
     let statusCode: number;
     let text: string;
     // Bounded, head and body alike: a Runtime API that never answers a result is broken (see unanswered()).
-    const timeout: { ms: number; expired?: boolean } = { ms: RESULT_ANSWER_TIMEOUT_MS };
     try {
-      const res = await pool.request({ method: 'POST', path, headers, body, timeout });
+      const res = await pool.request({ method: 'POST', path, headers, body }, RESULT_ANSWER_TIMEOUT_MS);
       statusCode = res.statusCode;
       text = await res.body.text();
     } catch (error) {
-      throw unanswered(what, timeout.expired ? new Error(`no answer within ${RESULT_ANSWER_TIMEOUT_MS} ms`) : error);
+      throw unanswered(what, error);
     }
     const outcome = postOutcome(statusCode, what, text);
     if (outcome !== 'accepted') options.onRejected?.(what, statusCode, text.slice(0, 500));
@@ -133,8 +139,8 @@ export function createRuntimeApi(address: string, options: RuntimeApiOptions = {
   };
 }
 
-/** The two ways the Runtime API's bodies are read . */
-function bodyReader(body: http.IncomingMessage): { text(): Promise<string>; buffer(): Promise<Buffer> } {
+/** The two ways the Runtime API's bodies are read. */
+function bodyReader(body: ResponseBody): { text(): Promise<string>; buffer(): Promise<Buffer> } {
   const all = () =>
     new Promise<Buffer>((resolve, reject) => {
       const chunks: Buffer[] = [];

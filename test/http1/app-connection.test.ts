@@ -1,14 +1,14 @@
 /**
- * The app connection's 1 MiB reads (adapter/proxy/wide-read-socket.ts), under node:http's client
- * and keep-alive Agent as Ferry uses them (adapter/proxy/app-client.ts), against real node:http
- * servers over loopback.
+ * Ferry's HTTP/1.1 client (adapter/http1/) as the app client uses it (adapter/proxy/app-client.ts),
+ * against real node:http servers and raw sockets over loopback: the 1 MiB reads, keep-alive,
+ * back-pressure, every framing, the pool's idle rules and the stale-socket retry.
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ResponseBody } from '../../adapter/http1/connection.ts';
 import { createAppClient } from '../../adapter/proxy/app-client.ts';
 import { BLOCK_SIZE, patternBlock } from '../fixtures/pattern.mjs';
 
@@ -30,9 +30,9 @@ async function serve(handler: http.RequestListener): Promise<{ origin: string; s
 }
 
 /** Ferry's app client for `origin`, with undici's request shape the tests were written in. */
-function pool(origin: string) {
+function pool(origin: string, idleTimeoutMs?: number) {
   const { hostname, port } = new URL(origin);
-  const client = createAppClient(hostname, Number(port));
+  const client = createAppClient(hostname, Number(port), { idleTimeoutMs });
   cleanup.push(() => client.close());
   return {
     async request(options: { method: string; path: string; headers?: Record<string, string>; body?: Buffer }) {
@@ -40,7 +40,7 @@ function pool(origin: string) {
         { method: options.method, target: options.path, headers: options.headers ?? {}, body: options.body ?? null },
         new AbortController().signal,
       );
-      return { ...head, body: head.body as IncomingMessage };
+      return { ...head, body: head.body as ResponseBody };
     },
   };
 }
