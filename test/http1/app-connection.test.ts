@@ -35,10 +35,10 @@ function pool(origin: string, idleTimeoutMs?: number) {
   const client = createAppClient(hostname, Number(port), { idleTimeoutMs });
   cleanup.push(() => client.close());
   return {
-    async request(options: { method: string; path: string; headers?: Record<string, string>; body?: Buffer }) {
+    async request(options: { method: string; path: string; headers?: Record<string, string>; body?: Buffer; signal?: AbortSignal }) {
       const head = await client.send(
         { method: options.method, target: options.path, headers: options.headers ?? {}, body: options.body ?? null },
-        new AbortController().signal,
+        options.signal ?? new AbortController().signal,
       );
       return { ...head, body: head.body as ResponseBody };
     },
@@ -177,3 +177,129 @@ describe('wide reads from the app', () => {
     await expect(pool(`http://127.0.0.1:${port}`).request({ method: 'GET', path: '/' })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 });
+
+/** A raw TCP server: `onRequest(socket, n)` for the n-th request head (from 0) on each connection. */
+async function rawServer(onRequest: (socket: net.Socket, n: number, head: string) => void): Promise<{ origin: string; connections: net.Socket[] }> {
+  const connections: net.Socket[] = [];
+  const server = net.createServer((socket) => {
+    connections.push(socket);
+    socket.on('error', () => undefined);
+    let pending = '';
+    let n = 0;
+    socket.on('data', (data) => {
+      pending += data.toString('latin1');
+      for (let end = pending.indexOf('\r\n\r\n'); end !== -1; end = pending.indexOf('\r\n\r\n')) {
+        const head = pending.slice(0, end);
+        pending = pending.slice(end + 4);
+        onRequest(socket, n++, head);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanup.push(async () => {
+    for (const socket of connections) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections };
+}
+
+const closed = (socket: net.Socket) => socket.destroyed || socket.readableEnded;
+const OK = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
+
+describe('the connection pool', () => {
+  it('reuses one connection for sequential requests, and answers HEAD without waiting for a body', async () => {
+    const { origin, connections } = await rawServer((socket, _n, head) =>
+      socket.write(head.startsWith('HEAD') ? 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n' : OK),
+    );
+    const client = pool(origin);
+    for (const method of ['GET', 'HEAD', 'GET']) {
+      const res = await client.request({ method, path: '/' });
+      expect((await readAll(res.body)).bytes).toBe(method === 'HEAD' ? 0 : 2);
+    }
+    expect(connections).toHaveLength(1);
+  });
+
+  it('with an idle timeout of 0 opens a connection per request and asks the app to close it', async () => {
+    const heads: string[] = [];
+    const { origin, connections } = await rawServer((socket, _n, head) => {
+      heads.push(head);
+      socket.write(OK);
+    });
+    const client = pool(origin, 0);
+    for (let i = 0; i < 3; i++) await readAll((await client.request({ method: 'GET', path: '/' })).body);
+    expect(connections).toHaveLength(3);
+    expect(heads.every((head) => /\r\nConnection: close(\r\n|$)/.test(head))).toBe(true);
+    await until(() => connections.every(closed));
+  });
+
+  it('does not reuse a connection idle for longer than the idle timeout (by the wall clock, as after a freeze)', async () => {
+    const { origin, connections } = await rawServer((socket) => socket.write(OK));
+    const client = pool(origin, 50);
+    await readAll((await client.request({ method: 'GET', path: '/' })).body);
+    await sleep(120);
+    await readAll((await client.request({ method: 'GET', path: '/' })).body);
+    expect(connections).toHaveLength(2);
+    await until(() => closed(connections[0]!));
+  });
+
+  it('takes the most recently released connection first (LIFO)', async () => {
+    const seen: net.Socket[] = [];
+    let first: net.Socket | undefined;
+    const { origin } = await rawServer((socket, _n, head) => {
+      seen.push(socket);
+      // The first request waits until the second one was answered, so it is released last.
+      if (head.includes('/slow')) first = socket;
+      else {
+        socket.write(OK);
+        setTimeout(() => first?.write(OK), 20);
+      }
+    });
+    const client = pool(origin);
+    const slow = client.request({ method: 'GET', path: '/slow' });
+    await until(() => first !== undefined);
+    await readAll((await client.request({ method: 'GET', path: '/fast' })).body);
+    await readAll((await slow).body);
+    await readAll((await client.request({ method: 'GET', path: '/next' })).body);
+    expect(seen).toHaveLength(3);
+    expect(seen[2]).toBe(seen[0]);
+  });
+
+  it('retries once on a new connection when a reused one dies before answering, and not when an answer had begun', async () => {
+    const { origin, connections } = await rawServer((socket, n, head) => {
+      if (n === 0) return void socket.write(OK);
+      if (head.includes('/partial')) return void socket.write('HTTP/1.1 200 OK\r\nContent-', () => socket.resetAndDestroy());
+      socket.resetAndDestroy(); // the second request on a connection: as if the app's keep-alive timer had just closed it
+    });
+    const client = pool(origin);
+    await readAll((await client.request({ method: 'GET', path: '/a' })).body);
+    const res = await client.request({ method: 'GET', path: '/b' });
+    expect((await readAll(res.body)).bytes).toBe(2);
+    expect(connections).toHaveLength(2);
+
+    await expect(client.request({ method: 'GET', path: '/partial' })).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(connections).toHaveLength(2);
+  });
+
+  it('closes the connection of a malformed answer, of an abandoned body and of an aborted request', async () => {
+    const { origin, connections } = await rawServer((socket, _n, head) => {
+      if (head.includes('/garbage')) socket.write('this is not HTTP\r\n\r\n');
+      else if (head.includes('/long')) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nsome');
+      // /silent: never answers
+    });
+    const client = pool(origin);
+    await expect(client.request({ method: 'GET', path: '/garbage' })).rejects.toMatchObject({ name: 'HTTPParserError', code: 'HPE_INVALID_CONSTANT' });
+    const long = await client.request({ method: 'GET', path: '/long' });
+    long.body.destroy();
+    const abort = new AbortController();
+    const silent = client.request({ method: 'GET', path: '/silent', signal: abort.signal });
+    await until(() => connections.length === 3);
+    abort.abort();
+    await expect(silent).rejects.toMatchObject({ name: 'AbortError' });
+    await until(() => connections.every(closed));
+  });
+});
+
+/** Wait for `condition`, checking every 5 ms (bounded by the test's timeout). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await sleep(5);
+}
