@@ -66,7 +66,7 @@ const bundleBytes = (await stat(FERRY)).size;
 if (bundleBytes > BUNDLE_BUDGET && !debug) {
   throw new Error(`${FERRY} is ${bundleBytes} bytes, over the ${BUNDLE_BUDGET}-byte budget: dist/ferry-bundle.json lists what is in it`);
 }
-// Ferry speaks HTTP through node:http only (adapter/http-request.ts says why): a stray import
+// Ferry speaks HTTP through Node's built-ins only (adapter/http1/ says why): a stray import
 // would bring back undici's load and its WebAssembly compile on every cold start.
 const bundled = Object.keys({ ...parts.eager, ...parts.deferred }).filter((input) => input.includes('node_modules/'));
 if (bundled.length > 0) throw new Error(`${FERRY} must not bundle packages from node_modules, but contains: ${bundled.slice(0, 5).join(', ')}`);

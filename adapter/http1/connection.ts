@@ -5,20 +5,18 @@
  *
  * Wide reads: libuv reads a TCP socket 64 KiB at a time, so relaying a 190 MiB response took
  * about 3,000 reads, each a system call, an ACK that wakes the app, and a trip through the
- * parser and the upload. `onread` reads up to 1 MiB into one buffer that every connection shares:
- * each read is parsed before its callback returns, and the body bytes of it are copied out, so
- * the next read (of any socket) may overwrite it.
+ * parser and the upload. `onread` reads up to 1 MiB at a time, into the buffer read-buffers.ts
+ * gives: the shared one (body bytes copied out as they are parsed), or, for a body whose
+ * consumer borrows (the streamed relay), one this connection owns and lends out without a copy.
  */
 import net from 'node:net';
 import { Readable } from 'node:stream';
 import type { HeaderMap } from '../events/index.ts';
+import { READ_BYTES, isLent, lend, ownReadBuffer, sharedReadBuffer, stopReading } from './read-buffers.ts';
 import { ResponseParser, type ResponseHead } from './response-parser.ts';
 
-const READ_BYTES = 1024 * 1024;
 /** How much of a body may wait unread (a slow consumer) before the socket stops reading. */
 const UNREAD_LIMIT = READ_BYTES;
-
-let readBuffer: Buffer | undefined;
 
 export interface HttpResponse {
   statusCode: number;
@@ -28,12 +26,24 @@ export interface HttpResponse {
   body: ResponseBody;
 }
 
+/** A response read to its end (an exchange made with `whole`). */
+export interface WholeResponse {
+  statusCode: number;
+  headers: HeaderMap;
+  body: Buffer;
+}
+
 /** What a failed exchange tells the pool's caller: whether any byte of an answer had come. */
 export type ExchangeError = Error & { code?: string; answered?: boolean };
 
 /** The body of one response. `trailers` is filled in at its end (chunked bodies). */
 export class ResponseBody extends Readable {
   trailers: HeaderMap = Object.create(null);
+  /**
+   * Set by a consumer that gives every chunk back (read-buffers.ts giveBack) once it is done
+   * with it: chunks are then views of a read buffer, not copies (from the next read on).
+   */
+  borrowing = false;
   #connection: Connection | undefined;
 
   constructor(connection: Connection) {
@@ -61,9 +71,12 @@ export class ResponseBody extends Readable {
 }
 
 interface Exchange {
-  resolve(response: HttpResponse): void;
+  resolve(response: HttpResponse | WholeResponse): void;
   reject(error: ExchangeError): void;
   body: ResponseBody | undefined;
+  /** A whole response's body so far: it resolves at the end, with no stream in between. */
+  pieces: Buffer[] | undefined;
+  head: ResponseHead | undefined;
   answered: boolean;
   /** Whether the request is fully written (a streamed upload is not until its caller ends it). */
   sent: boolean;
@@ -76,6 +89,15 @@ interface Exchange {
 export interface ExchangeLimits {
   signal?: AbortSignal | undefined;
   timeoutMs?: number | undefined;
+}
+
+export interface ExchangeOptions extends ExchangeLimits {
+  /** A HEAD request: the answer has no body. */
+  noBody?: boolean;
+  /** False for a body the caller goes on writing (until sent()). */
+  sent?: boolean;
+  /** Resolve at the end with the whole body (WholeResponse) instead of at the head with a stream. */
+  whole?: boolean;
 }
 
 export interface ConnectionOptions {
@@ -99,6 +121,8 @@ export class Connection {
   #exchange: Exchange | undefined;
   /** Whether the consumer takes body bytes (false: the socket stopped reading). */
   #flowing = true;
+  /** The read buffer this connection owns while its body is borrowed (read-buffers.ts). */
+  #own: Buffer | undefined;
 
   constructor(options: ConnectionOptions) {
     this.#onIdle = options.onIdle;
@@ -106,8 +130,12 @@ export class Connection {
       {
         onHead: (head) => this.#onHead(head),
         onBody: (chunk) => {
-          // Copied out of the shared read buffer (see the top of this file).
-          if (!this.#exchange?.body?.push(Buffer.from(chunk))) this.#flowing = false;
+          const exchange = this.#exchange!;
+          if (exchange.pieces) return void exchange.pieces.push(Buffer.from(chunk));
+          // Lent when it was read into this connection's own buffer, else copied out of the shared one.
+          const lent = chunk.buffer === this.#own?.buffer;
+          if (lent) lend(chunk);
+          if (!exchange.body!.push(lent ? chunk : Buffer.from(chunk))) this.#flowing = false;
         },
         onEnd: (trailers) => this.#onEnd(trailers),
       },
@@ -118,7 +146,8 @@ export class Connection {
       port: options.port,
       noDelay: true,
       writableHighWaterMark: options.writableHighWaterMark,
-      onread: { buffer: (readBuffer ??= Buffer.allocUnsafe(READ_BYTES)), callback: (bytes, buffer) => this.#onRead((buffer as Buffer).subarray(0, bytes)) },
+      // The buffer function runs before the first read and after each read's callback.
+      onread: { buffer: () => this.#nextReadBuffer(), callback: (bytes, buffer) => this.#onRead((buffer as Buffer).subarray(0, bytes)) },
     } as net.NetConnectOpts);
     this.socket.on('error', (error) => this.#fail(error));
     this.socket.once('end', () => {
@@ -132,19 +161,33 @@ export class Connection {
   }
 
   /**
-   * Write a request and resolve at its answer's head. `payload` goes out as it is (head, or head
-   * and body); `sent` false leaves the connection to the caller's writes until it calls sent().
+   * Write a request and resolve at its answer's head (or its end, `whole`). `payload` goes out as
+   * it is (head, or head and body); `sent` false leaves the connection to the caller's writes
+   * until it calls sent().
    */
-  exchange(payload: string | Buffer | Array<string | Buffer>, noBody: boolean, sent: boolean, limits: ExchangeLimits = {}): Promise<HttpResponse> {
+  exchange(payload: string | Buffer | Array<string | Buffer>, options: ExchangeOptions & { whole: true }): Promise<WholeResponse>;
+  exchange(payload: string | Buffer | Array<string | Buffer>, options?: ExchangeOptions): Promise<HttpResponse>;
+  exchange(payload: string | Buffer | Array<string | Buffer>, options: ExchangeOptions = {}): Promise<HttpResponse | WholeResponse> {
     return new Promise((resolve, reject) => {
-      const { signal, timeoutMs } = limits;
+      const { signal, timeoutMs } = options;
       if (signal?.aborted) {
         this.destroy();
         return reject(abortError());
       }
-      const exchange: Exchange = { resolve, reject, body: undefined, answered: false, sent, keepAlive: false, timer: undefined, signal };
+      const exchange: Exchange = {
+        resolve,
+        reject,
+        body: undefined,
+        pieces: options.whole ? [] : undefined,
+        head: undefined,
+        answered: false,
+        sent: options.sent ?? true,
+        keepAlive: false,
+        timer: undefined,
+        signal,
+      };
       this.#exchange = exchange;
-      this.#parser.expect(noBody);
+      this.#parser.expect(options.noBody === true);
       if (timeoutMs !== undefined) {
         exchange.timer = setTimeout(() => this.#fail(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
       }
@@ -182,6 +225,20 @@ export class Connection {
 
   readonly #onAbort = () => this.#fail(abortError());
 
+  #nextReadBuffer(): Buffer {
+    const own = this.#own;
+    if (this.#exchange?.body?.borrowing) {
+      if (own !== undefined && !isLent(own)) return own;
+      if (own !== undefined) stopReading(own);
+      return (this.#own = ownReadBuffer());
+    }
+    if (own !== undefined) {
+      stopReading(own);
+      this.#own = undefined;
+    }
+    return sharedReadBuffer();
+  }
+
   #settle(exchange: Exchange): void {
     clearTimeout(exchange.timer);
     exchange.signal?.removeEventListener('abort', this.#onAbort);
@@ -207,6 +264,10 @@ export class Connection {
   #onHead(head: ResponseHead): void {
     const exchange = this.#exchange!;
     exchange.keepAlive = head.keepAlive;
+    if (exchange.pieces) {
+      exchange.head = head;
+      return;
+    }
     const body = new ResponseBody(this);
     exchange.body = body;
     exchange.resolve({ statusCode: head.statusCode, headers: head.headers, body });
@@ -218,7 +279,9 @@ export class Connection {
     this.#exchange = undefined;
     // The body holds all it needs; an idle connection keeps reading, to see the server close it.
     this.#flowing = true;
-    exchange.body!.complete(trailers);
+    const { pieces, head } = exchange;
+    if (pieces) exchange.resolve({ statusCode: head!.statusCode, headers: head!.headers, body: pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces) });
+    else exchange.body!.complete(trailers);
     if (!exchange.keepAlive) return this.destroy();
     if (!exchange.sent) return; // reused only once the caller's body is complete (sent())
     this.idleSince = Date.now();
@@ -232,6 +295,8 @@ export class Connection {
     if (!this.dead) {
       this.dead = true;
       this.socket.destroy();
+      if (this.#own !== undefined) stopReading(this.#own);
+      this.#own = undefined;
     }
     if (exchange === undefined) return;
     this.#settle(exchange);

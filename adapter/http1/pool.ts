@@ -4,7 +4,7 @@
  * `idleTimeoutMs`; 0 means a new connection for every request, sent with `Connection: close`.
  * A failed exchange destroys its connection, so no failure leaves a socket open.
  */
-import { Connection, type ExchangeLimits, type HttpResponse } from './connection.ts';
+import { Connection, type ExchangeLimits, type HttpResponse, type WholeResponse } from './connection.ts';
 import { type HttpRequest, hostHeader, requestHead } from './request-head.ts';
 
 /** A body up to this size leaves in the same write as the head (one buffer, one system call). */
@@ -29,7 +29,10 @@ export interface OpenUpload {
 }
 
 export interface Pool {
+  /** Resolves at the answer's head; its body is a stream. */
   request(request: HttpRequest, options?: SendOptions): Promise<HttpResponse>;
+  /** Resolves at the answer's end, its body in one Buffer (no stream: the Runtime API's answers). */
+  fetch(request: HttpRequest, options?: SendOptions): Promise<WholeResponse>;
   /** A request with a chunked body written by the caller (the head is written here). */
   upload(request: HttpRequest): OpenUpload;
   /** Destroy the idle connections; busy ones end with their exchange (they are not kept). */
@@ -59,31 +62,34 @@ export function createPool(host: string, port: number, options: PoolOptions): Po
     return new Connection({ host, port, maxHeadBytes, writableHighWaterMark, onIdle });
   }
 
+  function exchange(request: HttpRequest, send: SendOptions, whole: boolean): Promise<HttpResponse | WholeResponse> {
+    const body = request.body ?? null;
+    const bytes = body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    let head: string;
+    try {
+      head = requestHead(request, defaultHost, bytes, !reuse);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const connection = take(send.fresh === true);
+    const options = { noBody: request.method === 'HEAD', whole, signal: send.signal, timeoutMs: send.timeoutMs };
+    if (bytes === 0) return connection.exchange(head, options);
+    if (bytes > INLINE_BODY_BYTES) return connection.exchange([head, body!], options);
+    const payload = Buffer.allocUnsafe(head.length + bytes);
+    payload.write(head, 0, 'latin1');
+    if (typeof body === 'string') payload.write(body, head.length, 'utf8');
+    else body!.copy(payload, head.length);
+    return connection.exchange(payload, options);
+  }
+
   return {
-    request(request, send = {}) {
-      const body = request.body ?? null;
-      const bytes = body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-      let head: string;
-      try {
-        head = requestHead(request, defaultHost, bytes, !reuse);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      const connection = take(send.fresh === true);
-      const noBody = request.method === 'HEAD';
-      if (bytes === 0) return connection.exchange(head, noBody, true, send);
-      if (bytes > INLINE_BODY_BYTES) return connection.exchange([head, body!], noBody, true, send);
-      const payload = Buffer.allocUnsafe(head.length + bytes);
-      payload.write(head, 0, 'latin1');
-      if (typeof body === 'string') payload.write(body, head.length, 'utf8');
-      else body!.copy(payload, head.length);
-      return connection.exchange(payload, noBody, true, send);
-    },
+    request: (request, send = {}) => exchange(request, send, false) as Promise<HttpResponse>,
+    fetch: (request, send = {}) => exchange(request, send, true) as Promise<WholeResponse>,
 
     upload(request) {
       const head = requestHead(request, defaultHost, 0, !reuse, true);
       const connection = take(false);
-      return { connection, response: connection.exchange(head, false, false) };
+      return { connection, response: connection.exchange(head, { sent: false }) };
     },
 
     close() {

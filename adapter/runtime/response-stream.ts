@@ -21,8 +21,11 @@ const UPLOAD_HIGH_WATER_MARK = 1024 * 1024;
 const RUNTIME_HEAD_LIMIT = 64 * 1024;
 
 export interface ResponseStream {
-  /** Queue bytes for the upload; false means "wait for `drained()` before writing more". */
-  write(chunk: Buffer): boolean;
+  /**
+   * Queue bytes for the upload; false means "wait for `drained()` before writing more".
+   * `written` runs once the bytes are handed to the system (or dropped): `chunk` may be reused then.
+   */
+  write(chunk: Buffer, written?: () => void): boolean;
   /** Resolves once the Runtime API has taken what was queued (or the upload broke). */
   drained(): Promise<void>;
   /** End the upload normally. */
@@ -31,6 +34,10 @@ export interface ResponseStream {
   fail(errorType: string, errorMessage: string): Promise<PostOutcome>;
   /** Set once the Runtime API connection failed; further writes are dropped. */
   readonly broken: Error | undefined;
+}
+
+function release(written: Array<(() => void) | undefined>): void {
+  for (const done of written) done?.();
 }
 
 export function createStreamOpener(address: string): (invocation: Invocation) => ResponseStream {
@@ -65,18 +72,23 @@ export function createStreamOpener(address: string): (invocation: Invocation) =>
     // chunk in one writev right after the poll phase: nothing waits for more data, but a fast app
     // costs far fewer system calls and wake-ups.
     let batch: Buffer[] = [];
+    let callbacks: Array<(() => void) | undefined> = [];
     let batchBytes = 0;
     let scheduled = false;
     function flush(): void {
       scheduled = false;
-      if (batchBytes === 0 || broken) return;
+      if (batchBytes === 0) return;
+      const chunks = batch;
+      const written = callbacks;
+      batch = [];
+      callbacks = [];
+      batchBytes = 0;
+      if (broken) return void release(written);
       socket.cork();
-      socket.write(`${batchBytes.toString(16)}\r\n`, 'latin1');
-      for (const chunk of batch) socket.write(chunk);
+      socket.write(`${(chunks.reduce((sum, chunk) => sum + chunk.length, 0)).toString(16)}\r\n`, 'latin1');
+      for (let i = 0; i < chunks.length; i++) socket.write(chunks[i]!, written[i]);
       socket.write('\r\n', 'latin1');
       socket.uncork();
-      batch = [];
-      batchBytes = 0;
     }
 
     async function finish(last: string): Promise<PostOutcome> {
@@ -108,9 +120,13 @@ export function createStreamOpener(address: string): (invocation: Invocation) =>
       get broken() {
         return broken;
       },
-      write(chunk) {
-        if (broken || chunk.length === 0) return true;
+      write(chunk, written) {
+        if (broken || chunk.length === 0) {
+          written?.();
+          return true;
+        }
         batch.push(chunk);
+        callbacks.push(written);
         batchBytes += chunk.length;
         if (batchBytes >= UPLOAD_HIGH_WATER_MARK) flush();
         else if (!scheduled) {

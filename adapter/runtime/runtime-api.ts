@@ -4,7 +4,6 @@
  * pending. Every response body is consumed.
  */
 import { FerryError, describeError } from '../errors.ts';
-import type { ResponseBody } from '../http1/connection.ts';
 import { createPool } from '../http1/pool.ts';
 import type { HttpRequest } from '../http1/request-head.ts';
 import { splitHostPort } from './extensions-api.ts';
@@ -76,11 +75,9 @@ export function createRuntimeApi(address: string, options: RuntimeApiOptions = {
   const [host, port] = splitHostPort(address);
   // The Runtime API keeps its connections: no idle limit.
   const connections = createPool(host, port, { idleTimeoutMs: Number.POSITIVE_INFINITY, maxHeadBytes: RUNTIME_HEAD_LIMIT });
+  // Every answer is read whole: no stream between the socket and the caller.
   const pool = {
-    request: async (request: HttpRequest, timeoutMs?: number) => {
-      const res = await connections.request(request, { timeoutMs });
-      return { statusCode: res.statusCode, headers: res.headers, body: bodyReader(res.body) };
-    },
+    request: (request: HttpRequest, timeoutMs?: number) => connections.fetch(request, { timeoutMs }),
     close: async () => connections.close(),
   };
 
@@ -91,7 +88,7 @@ export function createRuntimeApi(address: string, options: RuntimeApiOptions = {
     try {
       const res = await pool.request({ method: 'POST', path, headers, body }, RESULT_ANSWER_TIMEOUT_MS);
       statusCode = res.statusCode;
-      text = await res.body.text();
+      text = res.body.toString('utf8');
     } catch (error) {
       throw unanswered(what, error);
     }
@@ -108,11 +105,8 @@ export function createRuntimeApi(address: string, options: RuntimeApiOptions = {
             cause: error,
           });
         });
-        if (res.statusCode === 200) {
-          const event = await res.body.buffer();
-          return parseInvocation(res.headers, event);
-        }
-        const text = await res.body.text();
+        if (res.statusCode === 200) return parseInvocation(res.headers, res.body);
+        const text = res.body.toString('utf8');
         if (res.statusCode >= 500) throw containerError('/next', res.statusCode, text);
         // 403 while a previous upload is still finishing, or an unexpected status: wait briefly, ask again.
         options.onRejected?.('/next', res.statusCode, text.slice(0, 500));
@@ -137,16 +131,4 @@ export function createRuntimeApi(address: string, options: RuntimeApiOptions = {
 
     close: () => pool.close(),
   };
-}
-
-/** The two ways the Runtime API's bodies are read. */
-function bodyReader(body: ResponseBody): { text(): Promise<string>; buffer(): Promise<Buffer> } {
-  const all = () =>
-    new Promise<Buffer>((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      body.on('data', (chunk: Buffer) => chunks.push(chunk));
-      body.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-      body.once('error', reject);
-    });
-  return { text: async () => (await all()).toString('utf8'), buffer: all };
 }

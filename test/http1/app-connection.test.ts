@@ -9,6 +9,7 @@ import net, { type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ResponseBody } from '../../adapter/http1/connection.ts';
+import { giveBack } from '../../adapter/http1/read-buffers.ts';
 import { createAppClient } from '../../adapter/proxy/app-client.ts';
 import { BLOCK_SIZE, patternBlock } from '../fixtures/pattern.mjs';
 
@@ -303,3 +304,49 @@ describe('the connection pool', () => {
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await sleep(5);
 }
+
+describe('borrowed bodies (no copy for the streamed relay)', () => {
+  async function borrowedBody(bytes: number) {
+    const body = pattern(bytes);
+    const { origin } = await serve((_req, res) => {
+      res.writeHead(200, { 'content-length': body.length });
+      // In pieces, so the client reads many times.
+      let at = 0;
+      const pump = () => {
+        while (at < body.length) {
+          const piece = body.subarray(at, at + 256 * KiB);
+          at += piece.length;
+          if (!res.write(piece)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+    });
+    const res = await pool(origin).request({ method: 'GET', path: '/' });
+    res.body.borrowing = true;
+    return { body, res };
+  }
+
+  it('lends views that nothing overwrites while they are out', async () => {
+    const { body, res } = await borrowedBody(16 * MiB);
+    const held: Buffer[] = [];
+    for await (const chunk of res.body) held.push(chunk);
+    // Nothing given back: had a read buffer been reused, earlier chunks would hold later bytes.
+    expect(sha256(Buffer.concat(held))).toBe(sha256(body));
+    expect(new Set(held.map((chunk) => chunk.buffer)).size).toBeGreaterThan(2);
+  });
+
+  it('reads into the same few buffers once the chunks are given back', async () => {
+    const { body, res } = await borrowedBody(32 * MiB);
+    const hash = createHash('sha256');
+    const buffers = new Set<ArrayBufferLike>();
+    for await (const chunk of res.body) {
+      hash.update(chunk);
+      buffers.add(chunk.buffer);
+      giveBack(chunk);
+    }
+    expect(hash.digest('hex')).toBe(sha256(body));
+    // 32 MiB arrived in far more reads than there are buffers: they were reused.
+    expect(buffers.size).toBeLessThanOrEqual(6);
+  });
+});
