@@ -1,5 +1,27 @@
 /**
- * Keep-alive connections to one host:port, the most recently used first (LIFO: the warmest
+ * Ferry's HTTP/1.1 client, for every hop after registration: the app (sidecar, runtime and inline
+ * modes), the Runtime API (/next, results, the streamed upload) and the readiness probe.
+ *
+ * Why hand-written protocol code: Ferry needs one request at a time per connection to a local
+ * server, Content-Length or chunked, nothing else. undici was 118 KB of JavaScript plus an llhttp
+ * WebAssembly compile on every cold start (spawn → first /next 103.7 ms vs 84.1 ms with node:http,
+ * adapter history); node:http won that back but spent ~60% of Ferry's warm CPU in its client
+ * machinery (Agent.addRequest, ClientRequest, IncomingMessage, abort listeners, several writes per
+ * request). Here a request is one string or Buffer and one write; an answer one parse per read.
+ * `npm run bench -- --only=warm,streaming,profile`, full preset, Node 22, 2 shared cores, load
+ * average 3.0-4.1, every figure beside main (186d34c, undici) in the same run:
+ *   warm p50, extension buffered   914 µs (main 1,185; in-process 1,119); runtime mode 1,008;
+ *                                  response_stream 1,084; inline 910
+ *   Ferry CPU per invocation       685 µs (main 1,015); inline 890 (Ferry and app in one process)
+ *   streaming 190 MiB              377 MiB/s (main 274, direct 424: a noisy run); inline RSS growth
+ *                                  18.9 MiB, Ferry's peak RSS 65 MiB (an earlier run of this client
+ *                                  copying every read: 50.9 MiB and 93 MiB; read-buffers.ts)
+ * node:http in the previous full run (63894b5, load 0.8-3.4, not side by side): p50 1,488 µs
+ * against main's 1,186, CPU 1,340 µs against 1,100, streaming 396 MiB/s against 427.
+ * Init: node:http stays loaded (registration and the lease server are node:http), so this adds
+ * only its own 7 KB to the bundle (67.7 → 75.1 KB); its Init CPU was not measured side by side.
+ *
+ * The pool: keep-alive connections to one host:port, the most recently used first (LIFO: the warmest
  * socket, and the others may time out at the server). An idle connection is not reused after
  * `idleTimeoutMs`; 0 means a new connection for every request, sent with `Connection: close`.
  * A failed exchange destroys its connection, so no failure leaves a socket open.

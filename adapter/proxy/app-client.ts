@@ -1,6 +1,6 @@
 /**
- * Forwards requests to the app over Ferry's HTTP/1.1 client (adapter/http1/: why not node:http
- * or undici, with the measurements), on keep-alive connections reused most recent first.
+ * Forwards requests to the app over Ferry's HTTP/1.1 client (adapter/http1/pool.ts: why not
+ * node:http or undici, with the measurements), on keep-alive connections reused most recent first.
  *
  * Freeze/thaw must never surface as an error. While Lambda freezes the sandbox, Ferry's and the
  * app's timers stop; on thaw the app's keep-alive timer (Express: 5 s) may close a pooled socket

@@ -1,5 +1,5 @@
 /**
- * Runtime API client over Ferry's HTTP/1.1 client (../http1/: why), on keep-alive connections.
+ * Runtime API client over Ferry's HTTP/1.1 client (../http1/pool.ts: why), on keep-alive connections.
  * `/next` is a long poll with no timeout: the sandbox may be frozen for hours while it is
  * pending. Every response body is consumed.
  */
