@@ -90,6 +90,25 @@ describe('the adapter executable', () => {
     }
   });
 
+  it('loads neither node:crypto nor node:dns, node:cluster or node:child_process up to its first response (extension mode)', async () => {
+    // Each cost milliseconds of every Init: crypto for lease tokens (lease/tokens.ts), and dns and
+    // cluster (which brings child_process and dgram) for the lease server's listen (lease/server.ts).
+    const ferry = await startFerry({ env: { NODE_OPTIONS: `--require ${path.join(ROOT, 'test/packaging/fixtures/modules-probe.cjs')}` } });
+    try {
+      const result = await ferry.invoke(functionUrlEvent({ path: '/modules' }));
+      expect(result.json().statusCode).toBe(200);
+      process.kill(ferry.ferryPid, 'SIGUSR2');
+      const line = await ferry.sandbox.waitForLog(/^\[modules-probe\] /);
+      const loaded = JSON.parse(line.slice('[modules-probe] '.length)) as string[];
+      // Armed: the probe sees what Ferry loaded (node:http, for one).
+      expect(loaded).toContain('NativeModule http');
+      const unwanted = ['crypto', 'dns', 'cluster', 'child_process', 'dgram'].map((name) => `NativeModule ${name}`);
+      expect(loaded.filter((name) => unwanted.includes(name))).toEqual([]);
+    } finally {
+      await ferry.close();
+    }
+  });
+
   it('compiles no WebAssembly while it starts and serves (no llhttp wasm: node:http parses with its built-in llhttp)', async () => {
     const ferry = await startFerry({ env: { NODE_OPTIONS: `--require ${path.join(ROOT, 'test/packaging/fixtures/wasm-probe.cjs')}` } });
     try {
