@@ -90,6 +90,36 @@ describe('the adapter executable', () => {
     }
   });
 
+  it('runtime mode spawns the app before it requires node:http', async () => {
+    const child = spawn(FERRY_BIN, ['--', process.execPath, '-e', '0'], {
+      env: {
+        PATH: process.env.PATH,
+        // Nothing answers here: Ferry fails after the spawn, which is all this test needs.
+        AWS_LAMBDA_RUNTIME_API: '127.0.0.1:1',
+        NODE_OPTIONS: `--require ${path.join(ROOT, 'test/packaging/fixtures/load-probe.cjs')}`,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    try {
+      let stderr = '';
+      child.stderr.setEncoding('utf8');
+      const line = await new Promise<string>((resolve, reject) => {
+        child.stderr.on('data', (text: string) => {
+          stderr += text;
+          const match = /\[load-probe-spawn\] (.*)\n/.exec(stderr);
+          if (match) resolve(match[1]!);
+        });
+        child.once('exit', () => reject(new Error(`ferry exited before spawning the app: ${stderr}`)));
+      });
+      const { required } = JSON.parse(line) as { required: string[] };
+      // Armed: the probe saw Ferry require child_process for the spawn.
+      expect(required).toContain('node:child_process');
+      expect(required).not.toContain('node:http');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('loads neither node:crypto nor node:dns, node:cluster or node:child_process up to its first response (extension mode)', async () => {
     // Each cost milliseconds of every Init: crypto for lease tokens (lease/tokens.ts), and dns and
     // cluster (which brings child_process and dgram) for the lease server's listen (lease/server.ts).
