@@ -1,7 +1,8 @@
 /**
- * Waits until the app answers. Probes repeat about every 10 ms; each has its own timeout, so a
- * probe that hangs (an app that accepts but never answers) cannot stall start-up. One progress
- * line every 2 s. Once ready, Ferry stops probing: the probe is a real request the app sees.
+ * Waits until the app answers. Probes repeat every 10 ms at first, less often later (probePause);
+ * each has its own timeout, so a probe that hangs (an app that accepts but never answers) cannot
+ * stall start-up. One progress line every 2 s. Once ready, Ferry stops probing: the probe is a
+ * real request the app sees.
  */
 import net from 'node:net';
 import type { Readable } from 'node:stream';
@@ -12,7 +13,18 @@ import { APP_RESPONSE_HEADER_LIMIT } from '../respond/limits.ts';
 import type { Logger } from '../log.ts';
 import { appListeners, diagnoseListeners } from './listening-sockets.ts';
 
-const PROBE_INTERVAL_MS = 10;
+/**
+ * The pause before the next probe: 10 ms, or an eighth of the time waited so far, up to 100 ms.
+ * A probe that finds nothing listening still costs Ferry ~1.5 ms of CPU (Node 22, 1,769 MB box:
+ * 149 ms per second of probing every 10 ms, 38 ms every 50 ms), taken from the app while it
+ * boots in the same box. Cold start of the Fastify example in the 1,024 MB box (0.58 vCPU),
+ * extension mode, 8 interleaved runs: 989 ms probing every 10 ms, 909 ms every 50 ms, 886 ms
+ * with this pause (in-process peer: 620 ms). Readiness is noticed at most an eighth of the wait late.
+ */
+export function probePause(waitedMs: number): number {
+  return Math.min(100, Math.max(10, waitedMs / 8));
+}
+
 const PROGRESS_EVERY_MS = 2_000;
 
 export interface ReadinessResult {
@@ -58,7 +70,7 @@ export async function waitForApp(config: ProbeConfig, untilMs: number, log: Logg
         if (found) log.warn((diagnosis = found));
         nextProgress = now + PROGRESS_EVERY_MS;
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.min(PROBE_INTERVAL_MS, Math.max(0, untilMs - now))));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(probePause(now - started), Math.max(0, untilMs - now))));
     }
   } finally {
     client?.close();

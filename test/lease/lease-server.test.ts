@@ -33,6 +33,20 @@ describe('the lease server', () => {
     expect(leases.open('req-a').url).toBe(a.url);
   });
 
+  it('listens on 127.0.0.1 alone: the same port on another loopback address (127.0.0.2) refuses', async () => {
+    const connect = (host: string) =>
+      new Promise<string>((resolve) => {
+        const socket = net.connect({ host, port: leases.port });
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve('connected');
+        });
+        socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+      });
+    expect(await connect('127.0.0.1')).toBe('connected');
+    expect(await connect('127.0.0.2')).toBe('ECONNREFUSED');
+  });
+
   it('answers a begin at once with the lease id and holds the body open until DELETE ends the lease', async () => {
     const { url } = leases.open('req-1');
     const held = await beginHeld(url);

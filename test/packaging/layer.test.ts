@@ -2,13 +2,14 @@
  * The layer's contents: the adapter's size and what is (not) in it, start-up order inside the
  * executable, the archive Lambda extracts into /opt, the exec wrapper, and the SAM template.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcessByStdio, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { zip } from '../../layer/zip.mjs';
 import { functionUrlEvent } from '../helpers/events.ts';
@@ -19,6 +20,28 @@ import { readZip } from './zip-reader.ts';
 const BUDGET = 250_000;
 const DIST = path.join(ROOT, 'dist');
 const BOOTSTRAP = path.join(DIST, 'layer/bootstrap');
+
+/** Ferry with test/packaging/fixtures/load-probe.cjs preloaded, its stderr piped. */
+function spawnWithLoadProbe(args: string[], runtimeApi: string): ChildProcessByStdio<null, null, Readable> {
+  return spawn(FERRY_BIN, args, {
+    env: { PATH: process.env.PATH, AWS_LAMBDA_RUNTIME_API: runtimeApi, NODE_OPTIONS: `--require ${path.join(ROOT, 'test/packaging/fixtures/load-probe.cjs')}` },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+}
+
+/** The JSON after `[tag] ` in the child's stderr; rejects if the child exits before printing it. */
+function probeLine(child: ChildProcessByStdio<null, null, Readable>, tag: string, before: string): Promise<string> {
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  return new Promise<string>((resolve, reject) => {
+    child.stderr.on('data', (text: string) => {
+      stderr += text;
+      const match = new RegExp(`\\[${tag}\\] (.*)\\n`).exec(stderr);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', () => reject(new Error(`ferry exited before ${before}: ${stderr}`)));
+  });
+}
 
 describe('the adapter executable', () => {
   const report = JSON.parse(readFileSync(path.join(DIST, 'ferry-bundle.json'), 'utf8')) as {
@@ -59,25 +82,9 @@ describe('the adapter executable', () => {
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    const child = spawn(FERRY_BIN, [], {
-      env: {
-        PATH: process.env.PATH,
-        AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${(server.address() as AddressInfo).port}`,
-        NODE_OPTIONS: `--require ${path.join(ROOT, 'test/packaging/fixtures/load-probe.cjs')}`,
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawnWithLoadProbe([], `127.0.0.1:${(server.address() as AddressInfo).port}`);
     try {
-      let stderr = '';
-      child.stderr.setEncoding('utf8');
-      const line = await new Promise<string>((resolve, reject) => {
-        child.stderr.on('data', (text: string) => {
-          stderr += text;
-          const match = /\[load-probe\] (.*)\n/.exec(stderr);
-          if (match) resolve(match[1]!);
-        });
-        child.once('exit', () => reject(new Error(`ferry exited before registering: ${stderr}`)));
-      });
+      const line = await probeLine(child, 'load-probe', 'registering');
       const { required, internal } = JSON.parse(line) as { required: string[]; internal: string[] };
       // The probe itself loaded node:http first; Ferry adds node:path and node:http, nothing else.
       expect([...new Set(required)].sort()).toEqual(['node:http', 'node:path']);
@@ -87,6 +94,39 @@ describe('the adapter executable', () => {
       child.kill('SIGKILL');
       server.closeAllConnections();
       server.close();
+    }
+  });
+
+  it('runtime mode spawns the app before it requires node:http', async () => {
+    // Nothing answers at port 1: Ferry fails after the spawn, which is all this test needs.
+    const child = spawnWithLoadProbe(['--', process.execPath, '-e', '0'], '127.0.0.1:1');
+    try {
+      const line = await probeLine(child, 'load-probe-spawn', 'spawning the app');
+      const { required } = JSON.parse(line) as { required: string[] };
+      // Armed: the probe saw Ferry require child_process for the spawn.
+      expect(required).toContain('node:child_process');
+      expect(required).not.toContain('node:http');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('loads neither node:crypto nor node:dns, node:cluster or node:child_process up to its first response (extension mode)', async () => {
+    // Each cost milliseconds of every Init: crypto for lease tokens (lease/tokens.ts), and dns and
+    // cluster (which brings child_process and dgram) for the lease server's listen (lease/server.ts).
+    const ferry = await startFerry({ env: { NODE_OPTIONS: `--require ${path.join(ROOT, 'test/packaging/fixtures/modules-probe.cjs')}` } });
+    try {
+      const result = await ferry.invoke(functionUrlEvent({ path: '/modules' }));
+      expect(result.json().statusCode).toBe(200);
+      process.kill(ferry.ferryPid, 'SIGUSR2');
+      const line = await ferry.sandbox.waitForLog(/^\[modules-probe\] /);
+      const loaded = JSON.parse(line.slice('[modules-probe] '.length)) as string[];
+      // Armed: the probe sees what Ferry loaded (node:http, for one).
+      expect(loaded).toContain('NativeModule http');
+      const unwanted = ['crypto', 'dns', 'cluster', 'child_process', 'dgram'].map((name) => `NativeModule ${name}`);
+      expect(loaded.filter((name) => unwanted.includes(name))).toEqual([]);
+    } finally {
+      await ferry.close();
     }
   });
 
