@@ -17,6 +17,7 @@
 import { build } from 'esbuild';
 import { chmod, copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { builtinsWithoutEsmFacade } from './builtins-without-esm-facade.mjs';
 import { buildWithDeferredChunk } from './deferred-chunk.mjs';
 import { zip } from './zip.mjs';
 
@@ -74,7 +75,7 @@ if (bundled.length > 0) throw new Error(`${FERRY} must not bundle packages from 
 await writeFile('dist/ferry-bundle.json', `${JSON.stringify({ bytes: bundleBytes, budget: BUNDLE_BUDGET, debug, ...parts }, null, 2)}\n`);
 
 // An ES module, so `--import` loads it as one.
-await build({ ...common, format: 'esm', entryPoints: ['adapter/inline/index.ts'], outfile: INLINE, minify: true });
+await build({ ...common, format: 'esm', entryPoints: ['adapter/inline/index.ts'], outfile: INLINE, minify: true, plugins: [builtinsWithoutEsmFacade] });
 
 await copyFile('layer/bootstrap', BOOTSTRAP);
 await chmod(BOOTSTRAP, 0o755);

@@ -13,6 +13,7 @@ import { startSandbox } from '../../adapter/local/sandbox.ts';
 import { functionUrlEvent } from '../helpers/events.ts';
 import { FERRY_BIN, ROOT } from '../helpers/ferry.ts';
 import { PRESETS, runBench } from './lib/core.mjs';
+import { evaluateGoals } from './lib/goals.mjs';
 import { renderMarkdown, renderSvg, updateReadme } from './lib/report.mjs';
 import { recordedPath } from './lib/proc.mjs';
 import { cachePaths } from './lib/setup.mjs';
@@ -57,10 +58,27 @@ it('runs every bench section at tiny counts, and the report renders', { timeout:
   expect(results.weight.cpuToNextMs['ferry-buffered'].median).toBeGreaterThan(0);
   expect(results.weight.cpuToNextMs['node -e 0'].median).toBeGreaterThan(0);
   expect(results.weight.boxes['1769']['ferry-buffered'].ferryLongRssMiB.median).toBeGreaterThan(0);
+  // Inline mode in the box: the one process (app + Ferry) started as a user would, beside the peer.
+  expect(results.weight.boxes['1769']['ferry-inline'].firstResponseMs.median).toBeGreaterThan(0);
+  expect(results.weight.labels['ferry-inline']).toContain('inline');
   expect(results.goals.map((g) => g.met)).not.toContain(null);
 
   const markdown = renderMarkdown(results);
   expect(markdown).toContain('| direct (undici → app) |');
+  expect(markdown).toMatch(/\n\| Ferry inline, buffered \(node --import ferry-inline\.mjs\) \| \d/);
   expect(updateReadme('a\n<!-- bench:start -->\nold\n<!-- bench:end -->\nb', markdown)).toContain(`<!-- bench:start -->\n${markdown}\n<!-- bench:end -->`);
   expect(renderSvg(results)).toMatch(/^<svg [^>]*>[\s\S]*<\/svg>\n$/);
+});
+
+it("judges issue 15's box targets for inline mode against the in-process peer in the same 1,024 MB box", () => {
+  const box = (firstResponse: number, maxMemory: number) => ({ firstResponseMs: { median: firstResponse }, maxMemoryUsedMiB: { median: maxMemory } });
+  const goalsFor = (inline: ReturnType<typeof box>) =>
+    Object.fromEntries(
+      evaluateGoals({ weight: { box: 'cgroup v1', invocations: 5000, boxes: { '1024': { 'ferry-inline': inline, 'in-process': box(700, 38) } } } })
+        .filter((g: { id: string }) => g.id.endsWith('-1024:ferry-inline'))
+        .map((g: { id: string; met: boolean | null }) => [g.id, g.met]),
+    );
+  // Cold start at most the peer's; Max Memory Used at most the peer's + 8 MiB.
+  expect(goalsFor(box(700, 46))).toEqual({ 'cold-1024:ferry-inline': true, 'memory-1024:ferry-inline': true });
+  expect(goalsFor(box(701, 46.1))).toEqual({ 'cold-1024:ferry-inline': false, 'memory-1024:ferry-inline': false });
 });

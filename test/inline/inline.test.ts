@@ -4,6 +4,8 @@
  * dies during Init. Everything Ferry does in both modes is in the shared suites (FERRY_MODES).
  */
 import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseLocalArgs } from '../../adapter/cli/args.ts';
 import { claimRuntime, RUNTIME_MARK } from '../../adapter/inline/claim.ts';
@@ -13,6 +15,7 @@ import { freePort } from '../../adapter/local/free-port.ts';
 import { startSandbox } from '../../adapter/local/sandbox.ts';
 import { inlineNodeOptions } from '../../adapter/local/locate-ferry.ts';
 import { ECHO_APP, FERRY_BIN, FERRY_INLINE, ROOT, useFerry } from '../helpers/ferry.ts';
+import { installNode } from '../helpers/node-runtime.ts';
 
 const startFerry = useFerry();
 const APP_THAT_PRINTS = "console.log('the app ran'); require('node:http').createServer().listen(0, function () { console.log('listening'); this.close(); })";
@@ -25,6 +28,21 @@ describe('inline Ferry outside Lambda', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toBe('the app ran\nlistening\n');
     expect(run.stderr).toBe('');
+  });
+
+  it("takes Node's built-ins without their ES module facades, so node:http's lazy WebSocket getters do not load Node's bundled undici", () => {
+    // Node 22's node:http has those getters (Node 20's has none); an `import … from 'node:http'`
+    // reads every export, the app's require('node:http') does not.
+    const node22 = path.join(installNode('22'), 'node');
+    const env = { ...process.env };
+    delete env.AWS_LAMBDA_RUNTIME_API;
+    const printUndici = "console.log(process.moduleLoadList.filter((m) => m.includes('undici')).join(',') || 'none')";
+    const run = spawnSync(node22, ['--import', pathToFileURL(FERRY_INLINE).href, '-e', printUndici], { env, encoding: 'utf8', timeout: 10_000 });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('none\n');
+    // The same check sees undici where an ES import of node:http does load it.
+    const esImport = spawnSync(node22, ['--input-type=module', '-e', `import 'node:http'; ${printUndici}`], { encoding: 'utf8', timeout: 10_000 });
+    expect(esImport.stdout).not.toBe('none\n');
   });
 
   it('is one runtime per process tree: the first process claims it, its children see the mark', () => {

@@ -186,6 +186,7 @@ function weightGoals(r) {
       `${fmt(mem / peerMem, 2)}× (${fmt(mem, 1)} vs ${fmt(peerMem, 1)} MiB)`,
     );
   }
+  if (box?.['ferry-inline']) goals.push(...inlineBoxGoals(w, box));
   const big = w.boxes?.[Object.keys(w.boxes).at(-1)]?.['ferry-buffered'];
   const bareRss = w.bareNode?.idleRssMiB?.median;
   goal(
@@ -204,5 +205,37 @@ function weightGoals(r) {
     12,
     `+${fmt(big?.ferryLongRssMiB?.median - bareRss, 1)} MiB (${fmt(big?.ferryLongRssMiB?.median, 1)} vs ${fmt(bareRss, 1)})`,
   );
+  return goals;
+}
+
+/** Issue 15: inline mode in the 1,024 MB box, against the in-process peer in the same box. */
+function inlineBoxGoals(w, box) {
+  const inline = box['ferry-inline'];
+  const peer = box['in-process'];
+  const goals = [];
+  const cold = inline.firstResponseMs?.median;
+  const peerCold = peer?.firstResponseMs?.median;
+  const coldOk = Number.isFinite(cold) && Number.isFinite(peerCold);
+  goals.push({
+    id: 'cold-1024:ferry-inline',
+    goal: 'Cold start to first response, 1,024 MB box, Ferry inline vs in-process',
+    target: `≤ ${fmt(peerCold)} ms (in-process, same box)`,
+    actual: `${fmt(cold)} ms (${coldOk ? (cold / peerCold).toFixed(2) : 'n/a'}×)`,
+    met: coldOk ? cold <= peerCold : null,
+    miss: coldOk && cold > peerCold ? `${fmt(cold - peerCold)} ms slower (+${fmt((100 * (cold - peerCold)) / peerCold)}%)` : null,
+  });
+  // Without a cgroup there is no box memory to read (the weight section's notes say so).
+  if (!w.box.startsWith('cgroup')) return goals;
+  const mem = inline.maxMemoryUsedMiB?.median;
+  const peerMem = peer?.maxMemoryUsedMiB?.median;
+  const memOk = Number.isFinite(mem) && Number.isFinite(peerMem);
+  goals.push({
+    id: 'memory-1024:ferry-inline',
+    goal: `Max Memory Used, 1,024 MB box, after ${w.invocations} invocations, Ferry inline vs in-process`,
+    target: `≤ ${fmt(peerMem + 8, 1)} MiB (in-process + 8 MiB)`,
+    actual: `${fmt(mem, 1)} MiB (in-process ${fmt(peerMem, 1)} MiB, ${memOk ? `${mem >= peerMem ? '+' : ''}${fmt(mem - peerMem, 1)}` : 'n/a'} MiB)`,
+    met: memOk ? mem <= peerMem + 8 : null,
+    miss: memOk && mem > peerMem + 8 ? `${fmt(mem - peerMem - 8, 1)} MiB over` : null,
+  });
   return goals;
 }

@@ -10,7 +10,9 @@
 //                  (20,000) in the 1,769 MB box; beside it a bare Node process's idle VmRSS
 //
 // Contenders are pluggable: WEIGHT_CONTENDERS lists them by name, each started with startLambda
-// (contenders.mjs); a new one (say, inline mode) is one more name there. `main:<name>` runs the
+// (contenders.mjs). Inline mode (ferry-inline) is ONE process in the box, `node server.js` with
+// NODE_OPTIONS=--import=<dist/layer/ferry-inline.mjs>, as a user sets it: boxes only, since Ferry
+// and the app share that process and there is no Ferry RSS or CPU to /next of its own. `main:<name>` runs the
 // baseline build (baseline.mjs), so before/after is one run. Rounds interleave the contenders in
 // a rotated order, and the figures are medians with [min–max], for a shared, noisy machine.
 import { spawn } from 'node:child_process';
@@ -25,7 +27,7 @@ import { rotate, sleep } from './warm.mjs';
 
 /** Ferry's own processes are measured for these (RSS, CPU to /next); the others are whole boxes only. */
 const FERRY_CONTENDERS = ['ferry-buffered', 'ferry-runtime', 'main:ferry-buffered', 'main:ferry-runtime'];
-export const WEIGHT_CONTENDERS = [...FERRY_CONTENDERS, 'in-process'];
+export const WEIGHT_CONTENDERS = [...FERRY_CONTENDERS, 'ferry-inline', 'in-process'];
 /** The contenders measured for CPU to the first /next (extension mode: the app is already up). */
 const CPU_CONTENDERS = ['ferry-buffered', 'main:ferry-buffered'];
 const CPU_BOX_MB = 1769;
