@@ -19,6 +19,9 @@ import { guardAgainstOrphans } from './sandbox/orphan-guard.ts';
 import { signalTree, treeTargets, type TreeTargets } from './sandbox/process-tree.ts';
 import { untilGone, withTimeout } from './sandbox/settle.ts';
 
+/** How long a process's pipes may take to deliver its last lines after it exited. */
+const PIPE_DRAIN_MS = 500;
+
 export interface SandboxOptions {
   emulator: Emulator;
   /** Executables as Lambda finds them in /opt/extensions; each registers under its file name. */
@@ -104,7 +107,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         entry.exit = { code, signal };
         if (child.pid !== undefined) emulator.sandboxPids.delete(child.pid);
         emulator.record('process-exit', { source, pid: child.pid, code, signal, duringStop: stopping !== undefined });
-        resolve();
+        // Its last lines may still be in the pipes at 'exit': wait for 'close' (the pipes drained),
+        // but not for long, since a descendant that inherited them can hold them open.
+        const drained = setTimeout(resolve, PIPE_DRAIN_MS);
+        child.once('close', () => {
+          clearTimeout(drained);
+          resolve();
+        });
       });
       child.once('error', () => {
         if (child.pid === undefined) {
