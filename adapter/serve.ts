@@ -10,6 +10,7 @@ import { handleInvocation, type HandlerDeps } from './handle-invocation.ts';
 import { startLeaseServer } from './lease/index.ts';
 import { watchAppHealth, type WaitForReady } from './lifecycle/app-health.ts';
 import { createExits } from './lifecycle/exits.ts';
+import { capYoungGeneration } from './lifecycle/heap.ts';
 import { reportInit } from './lifecycle/init-report.ts';
 import { logPostResponse } from './lifecycle/post-response.ts';
 import { watchShutdown } from './lifecycle/shutdown.ts';
@@ -49,6 +50,7 @@ export async function serve({ env, extension, app, startedAt, registeredAt, wait
   const exits = createExits({ log, runtime, extension, app });
   const health = watchAppHealth({ config, log, exits, app, startedAt, waitForReady });
   const leases = await startLeaseServer();
+  capYoungGeneration(app, log);
   watchShutdown({ extension, app, leases, log, exits });
 
   const logColdStart = reportInit(log, { startedAt, registeredAt }, await health.endOfInit());

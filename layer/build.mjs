@@ -58,6 +58,7 @@ const executable = {
   // --max-heap-size or --scavenger-max-new-space-capacity-mb). The flag's gain, RSS after 5,000
   // small invocations 92 → 70 MiB, is not worth that on every cold start; --single-threaded-gc
   // costs nothing and saves nothing (idle RSS and threads unchanged).
+  // The young generation is capped at run time instead, after Init's built-ins: adapter/lifecycle/heap.ts.
   banner: { js: '#!/usr/bin/env node' },
 };
 // Registration first: everything behind main.ts's import('./serve.ts') is compiled only after it.
