@@ -35,10 +35,12 @@ describe.each(['extension', 'runtime'] as const)("Ferry's young generation, %s m
     const line = ferry.ferryLogs().find((l) => l.includes('young generation at exit'));
     expect(line, ferry.ferryLogs().join('\n')).toBeDefined();
     const field = (name: string) => Number(new RegExp(`${name}=([\\d.]+)`).exec(line ?? '')?.[1]);
-    // 1 MiB per semi-space on 64-bit Node: V8's starting size, which Init has not grown yet.
+    // At most 1 MiB per semi-space on 64-bit Node: V8's starting size, which Init has not grown
+    // yet. V8 may still commit its second MiB later (1 → 2 MiB seen with the lean client, whose
+    // Init allocates less), never more: uncapped, this loop takes it to 8 MiB.
     expect(field('cap_mib')).toBeGreaterThan(0);
     expect(field('cap_mib')).toBeLessThanOrEqual(2);
-    expect(field('new_space_mib')).toBe(field('cap_mib'));
+    expect(field('new_space_mib')).toBeLessThanOrEqual(2);
   });
 });
 
