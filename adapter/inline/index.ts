@@ -6,10 +6,11 @@
  * Outside Lambda (no AWS_LAMBDA_RUNTIME_API), and in every child process of the one that became
  * the runtime, this module does nothing.
  *
- * Transport: the app's port over loopback TCP, through the same undici pool as the sidecar, so
- * the app's server gets a real socket (remoteAddress, setTimeout, setNoDelay are the kernel's).
- * Measured against an in-memory connection handed to the server (undici's `connect` returning
- * one end of stream.duplexPair(), the other end given to `server.emit('connection', …)`), one
+ * Transport: the app's port over loopback TCP, through the same client as the sidecar
+ * (adapter/http1/), so the app's server gets a real socket (remoteAddress, setTimeout, setNoDelay
+ * are the kernel's). Measured (with undici, before adapter/http1/) against an in-memory connection
+ * handed to the server (undici's `connect` returning one end of stream.duplexPair(), the other end
+ * given to `server.emit('connection', …)`), one
  * Node 22 process, 5,000 sequential small GETs per round, three interleaved rounds on the loaded
  * 2-core machine: p50 136–234 µs over TCP against 161–305 µs in memory (every round slower in
  * memory: a Duplex pair costs a stream hop on each side where TCP is one write and one read); a
