@@ -4,7 +4,6 @@
  * for those leases; Lambda freezes the sandbox the moment that request is made.
  */
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
 import net from 'node:net';
 import { LEASE_ID_HEADER, LEASE_URL_HEADER } from './headers.ts';
 import { replyEmpty, replyJson, replyMessage } from './replies.ts';
@@ -35,7 +34,10 @@ export async function startLeaseServer(): Promise<LeaseServer> {
   };
 
   // Accepted on a plain net.Server; node:http is loaded at the first connection, which most
-  // sandboxes never see (only apps that use waitUntil call the lease URL). MEASURE.
+  // sandboxes never see (only apps that use waitUntil call the lease URL). Ferry's CPU to its first
+  // /next, extension mode, Node 22, 1,769 MB box, interleaved, medians against http.createServer
+  // up front (registration already off node:http in both): 77.0 vs 78.2 ms and 77.2 vs 80.3 (40
+  // runs each), 77.8 vs 80.9 (80 runs); load average 1.3-3.6 on 2 shared cores.
   const server = net.createServer();
   let http: HttpServer | undefined;
   server.on('connection', (socket) => {
@@ -103,7 +105,8 @@ export async function startLeaseServer(): Promise<LeaseServer> {
  * headersTimeout and requestTimeout are never enforced and closeAllConnections() finds nothing.
  */
 function createHttpServer(handler: (req: IncomingMessage, res: ServerResponse) => void): HttpServer {
-  const { createServer } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
+  // getBuiltinModule (Node >= 20.16): a plain synchronous load, in the CommonJS bundle and in ESM alike.
+  const { createServer } = process.getBuiltinModule('node:http');
   const http = createServer(handler);
   http.on('error', () => undefined);
   http.emit('listening');

@@ -1,5 +1,4 @@
 /** Status lines for the sources whose result carries one (ALB, VPC Lattice). */
-import { createRequire } from 'node:module';
 
 /** node:http's table, loaded at the first ALB or Lattice result: nothing else in Ferry loads node:http. */
 let reasons: Record<number, string | undefined> | undefined;
@@ -9,6 +8,6 @@ let reasons: Record<number, string | undefined> | undefined;
  * (`"599 Unknown"`): the phrase is informative only (RFC 9112 §4), the code is what counts.
  */
 export function statusDescription(statusCode: number): string {
-  reasons ??= (createRequire(import.meta.url)('node:http') as typeof import('node:http')).STATUS_CODES;
+  reasons ??= process.getBuiltinModule('node:http').STATUS_CODES;
   return `${statusCode} ${reasons[statusCode] ?? 'Unknown'}`;
 }
