@@ -4,7 +4,7 @@
  *   runtime mode    ferry -- <app command...>      Ferry is the runtime process and starts the app itself
  *
  * What happens before the first await is on every cold start's critical path, so it is only:
- *   extension mode  registration over node:http (Lambda starts the function's process only after
+ *   extension mode  registration over Ferry's HTTP client, http1/ (Lambda starts the function's process only after
  *                   every extension has registered)
  *   runtime mode    spawning the app, so it boots while Ferry loads the rest
  * Then the pipeline, in serve.ts: configuration → app health and shutdown → readiness → the

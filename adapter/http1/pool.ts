@@ -1,6 +1,7 @@
 /**
- * Ferry's HTTP/1.1 client, for every hop after registration: the app (sidecar, runtime and inline
- * modes), the Runtime API (/next, results, the streamed upload) and the readiness probe.
+ * Ferry's HTTP/1.1 client, for every hop Ferry makes: the Extensions API (registration, the event
+ * long poll), the app (sidecar, runtime and inline modes), the Runtime API (/next, results, the
+ * streamed upload) and the readiness probe.
  *
  * Why hand-written protocol code: Ferry needs one request at a time per connection to a local
  * server, Content-Length or chunked, nothing else. undici was 118 KB of JavaScript plus an llhttp
@@ -18,8 +19,10 @@
  *                                  copying every read: 50.9 MiB and 93 MiB; read-buffers.ts)
  * node:http in the previous full run (63894b5, load 0.8-3.4, not side by side): p50 1,488 µs
  * against main's 1,186, CPU 1,340 µs against 1,100, streaming 396 MiB/s against 427.
- * Init: node:http stays loaded (registration and the lease server are node:http), so this adds
- * only its own 7 KB to the bundle (67.7 → 75.1 KB); its Init CPU was not measured side by side.
+ * Init: registration moved here too, and the lease server loads node:http only at its first
+ * connection, so node:http no longer loads in extension or runtime mode: CPU to the first /next
+ * 75.6 ms against 86.7 with registration over node:http (8b24350), medians of 80 interleaved runs,
+ * 1,769 MB box, Node 22, load average 1.7-3.6 (lease/server.ts has the lease server's share).
  *
  * The pool: keep-alive connections to one host:port, the most recently used first (LIFO: the warmest
  * socket, and the others may time out at the server). An idle connection is not reused after

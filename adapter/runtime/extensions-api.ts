@@ -1,38 +1,21 @@
 /**
- * Extensions API client. Registration uses node:http on purpose: it is already in Node's start-up
- * snapshot, so Ferry registers before it loads anything else (Lambda starts the app only
- * after every extension has registered, so this time adds to every cold start).
+ * Extensions API client, over Ferry's HTTP/1.1 client (../http1/pool.ts) like the Runtime API.
+ * node:http's client (Agent, ClientRequest, IncomingMessage) was Ferry's last use of it in
+ * extension and runtime mode; registering through it loaded node:http (~3 ms on top of node:net)
+ * and built its first request before Lambda may start the app (Lambda waits for every extension to
+ * register, so this time adds to every cold start).
  */
-import http from 'node:http';
+import { createPool } from '../http1/pool.ts';
 
 const PREFIX = '/2020-01-01/extension';
+/** The Extensions API's answer heads are a few headers; far from this limit. */
+const EXTENSIONS_HEAD_LIMIT = 64 * 1024;
 
 export interface ExtensionEvent {
   eventType: 'INVOKE' | 'SHUTDOWN' | string;
   deadlineMs?: number;
   shutdownReason?: string;
   requestId?: string;
-}
-
-interface RawResponse {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-function call(runtimeApi: string, method: string, path: string, headers: Record<string, string>, body?: string, agent?: http.Agent): Promise<RawResponse> {
-  const [host, port] = splitHostPort(runtimeApi);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host, port, method, path, headers, agent }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 export function splitHostPort(address: string): [string, number] {
@@ -50,29 +33,29 @@ export interface ExtensionsClient {
 
 /** Register as an external extension subscribed to SHUTDOWN. */
 export async function registerExtension(runtimeApi: string, name: string): Promise<ExtensionsClient> {
-  const response = await call(
-    runtimeApi,
-    'POST',
-    `${PREFIX}/register`,
-    { 'lambda-extension-name': name, 'content-type': 'application/json' },
-    '{"events":["SHUTDOWN"]}',
-  );
+  const [host, port] = splitHostPort(runtimeApi);
+  // Keep-alive with no idle limit, as for the Runtime API. A call made while another is pending
+  // (the long poll) gets a connection of its own, so nothing queues behind the long poll.
+  const pool = createPool(host, port, { idleTimeoutMs: Number.POSITIVE_INFINITY, maxHeadBytes: EXTENSIONS_HEAD_LIMIT });
+  const call = async (method: string, path: string, headers: Record<string, string>, body?: string) => {
+    const res = await pool.fetch({ method, path, headers, body });
+    return { status: res.statusCode, headers: res.headers, body: res.body.toString('utf8') };
+  };
+
+  const response = await call('POST', `${PREFIX}/register`, { 'lambda-extension-name': name, 'content-type': 'application/json' }, '{"events":["SHUTDOWN"]}');
   const id = response.headers['lambda-extension-identifier'];
   if (response.status !== 200 || typeof id !== 'string') {
     throw new Error(`extension registration failed: HTTP ${response.status} ${response.body.slice(0, 200)}`);
   }
-  // The long poll keeps its own socket so it never queues behind other calls.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   return {
     id,
     async nextEvent() {
-      const res = await call(runtimeApi, 'GET', `${PREFIX}/event/next`, { 'lambda-extension-identifier': id }, undefined, agent);
+      const res = await call('GET', `${PREFIX}/event/next`, { 'lambda-extension-identifier': id });
       if (res.status !== 200) throw new Error(`extension event/next failed: HTTP ${res.status} ${res.body.slice(0, 200)}`);
       return JSON.parse(res.body) as ExtensionEvent;
     },
     async reportError(phase, errorType, body) {
       await call(
-        runtimeApi,
         'POST',
         `${PREFIX}/${phase}/error`,
         { 'lambda-extension-identifier': id, 'lambda-extension-function-error-type': errorType, 'content-type': 'application/json' },

@@ -266,6 +266,21 @@ describe('the lease server', () => {
     await other.settle('req-1', soon());
     await other.close();
   });
+
+  it('closes with connections still open: an idle keep-alive one and one mid-request', async () => {
+    const other = await startLeaseServer();
+    const idle = net.connect(other.port, '127.0.0.1');
+    idle.write('GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n');
+    await new Promise((resolve) => idle.once('data', resolve));
+    // Half a request head: node:http's server has the connection but no request yet.
+    const partial = net.connect(other.port, '127.0.0.1');
+    partial.write('GET /leases/x HTTP/1.1\r\n');
+    await new Promise((resolve) => partial.once('connect', resolve));
+    const ended = Promise.all([idle, partial].map((socket) => new Promise((resolve) => socket.once('close', resolve))));
+    // Resolves only once both connections were cut (a server close waits for its connections).
+    await other.close();
+    await ended;
+  });
 });
 
 function countTcp(): number {

@@ -55,7 +55,7 @@ describe('the adapter executable', () => {
     expect(report.bytes).toBe(statSync(FERRY_BIN).size);
   });
 
-  it('bundles no package: HTTP goes through node:http, so no undici to compile and no WebAssembly', () => {
+  it("bundles no package: HTTP goes through Ferry's own client (adapter/http1), so no undici to compile and no WebAssembly", () => {
     const modules = [...Object.keys(report.eager), ...Object.keys(report.deferred)];
     expect(modules.filter((m) => m.includes('node_modules/'))).toEqual([]);
     expect(readFileSync(FERRY_BIN, 'utf8')).not.toMatch(/WebAssembly/);
@@ -65,6 +65,11 @@ describe('the adapter executable', () => {
     const eager = Object.keys(report.eager).filter((m) => !m.startsWith('ferry-deferred:'));
     expect(eager.sort()).toEqual([
       'adapter/app-process.ts',
+      'adapter/http1/connection.ts',
+      'adapter/http1/pool.ts',
+      'adapter/http1/read-buffers.ts',
+      'adapter/http1/request-head.ts',
+      'adapter/http1/response-parser.ts',
       'adapter/inline/claim.ts',
       'adapter/inline/stand-aside.ts',
       'adapter/log.ts',
@@ -74,7 +79,7 @@ describe('the adapter executable', () => {
     ]);
   });
 
-  it('has required nothing but node:http and node:path, nor loaded perf_hooks, when its registration request goes out', async () => {
+  it('has required nothing but node:net, node:stream and node:path, nor loaded perf_hooks or node:http, when its registration request goes out', async () => {
     const server = http.createServer((req, res) => {
       req.resume();
       if (req.url === '/2020-01-01/extension/register') res.writeHead(200, { 'lambda-extension-identifier': 'probe' }).end('{}');
@@ -86,10 +91,11 @@ describe('the adapter executable', () => {
     try {
       const line = await probeLine(child, 'load-probe', 'registering');
       const { required, internal } = JSON.parse(line) as { required: string[]; internal: string[] };
-      // The probe itself loaded node:http first; Ferry adds node:path and node:http, nothing else.
-      expect([...new Set(required)].sort()).toEqual(['node:http', 'node:path']);
-      // Nor a lazy global's modules: touching `performance` alone cost ~1.4 ms of start-up on Node 22.
-      expect(internal.filter((name) => /perf/.test(name))).toEqual([]);
+      // The probe itself loaded node:net first; Ferry adds its HTTP client's node:net and node:stream, and node:path.
+      expect([...new Set(required)].sort()).toEqual(['node:net', 'node:path', 'node:stream']);
+      // Nor a lazy global's modules: touching `performance` alone cost ~1.4 ms of start-up on Node 22;
+      // nor node:http (registration used its client: ~3 ms to load on top of node:net).
+      expect(internal.filter((name) => /perf|http/.test(name))).toEqual([]);
     } finally {
       child.kill('SIGKILL');
       server.closeAllConnections();
@@ -97,7 +103,7 @@ describe('the adapter executable', () => {
     }
   });
 
-  it('runtime mode spawns the app before it requires node:http', async () => {
+  it('runtime mode spawns the app before it requires node:net (its HTTP client)', async () => {
     // Nothing answers at port 1: Ferry fails after the spawn, which is all this test needs.
     const child = spawnWithLoadProbe(['--', process.execPath, '-e', '0'], '127.0.0.1:1');
     try {
@@ -105,30 +111,37 @@ describe('the adapter executable', () => {
       const { required } = JSON.parse(line) as { required: string[] };
       // Armed: the probe saw Ferry require child_process for the spawn.
       expect(required).toContain('node:child_process');
-      expect(required).not.toContain('node:http');
+      expect(required).not.toContain('node:net');
     } finally {
       child.kill('SIGKILL');
     }
   });
 
-  it('loads neither node:crypto nor node:dns, node:cluster or node:child_process up to its first response (extension mode)', async () => {
-    // Each cost milliseconds of every Init: crypto for lease tokens (lease/tokens.ts), and dns and
-    // cluster (which brings child_process and dgram) for the lease server's listen (lease/server.ts).
-    const ferry = await startFerry({ env: { NODE_OPTIONS: `--require ${path.join(ROOT, 'test/packaging/fixtures/modules-probe.cjs')}` } });
-    try {
-      const result = await ferry.invoke(functionUrlEvent({ path: '/modules' }));
-      expect(result.json().statusCode).toBe(200);
-      process.kill(ferry.ferryPid, 'SIGUSR2');
-      const line = await ferry.sandbox.waitForLog(/^\[modules-probe\] /);
-      const loaded = JSON.parse(line.slice('[modules-probe] '.length)) as string[];
-      // Armed: the probe sees what Ferry loaded (node:http, for one).
-      expect(loaded).toContain('NativeModule http');
-      const unwanted = ['crypto', 'dns', 'cluster', 'child_process', 'dgram'].map((name) => `NativeModule ${name}`);
-      expect(loaded.filter((name) => unwanted.includes(name))).toEqual([]);
-    } finally {
-      await ferry.close();
-    }
-  });
+  it.each(['extension', 'runtime'] as const)(
+    "loads neither node:crypto nor node:dns, node:cluster, node:child_process nor node:http's client up to its first response (%s mode)",
+    async (mode) => {
+      // Each cost milliseconds of every Init: crypto for lease tokens (lease/tokens.ts), dns and
+      // cluster (which brings child_process and dgram) for the lease server's listen (lease/server.ts),
+      // node:http for registration (runtime/extensions-api.ts) and the lease server, which loads its
+      // server only at its first connection. Runtime mode spawns the app, so child_process (and its dgram) are allowed there.
+      const ferry = await startFerry({ mode, env: { NODE_OPTIONS: `--require ${path.join(ROOT, 'test/packaging/fixtures/modules-probe.cjs')}` } });
+      try {
+        const result = await ferry.invoke(functionUrlEvent({ path: '/modules' }));
+        expect(result.json().statusCode).toBe(200);
+        process.kill(ferry.ferryPid, 'SIGUSR2');
+        const line = await ferry.sandbox.waitForLog(/^\[modules-probe\] /);
+        const loaded = JSON.parse(line.slice('[modules-probe] '.length)) as string[];
+        // Armed: the probe sees what Ferry loaded (node:net, for one).
+        expect(loaded).toContain('NativeModule net');
+        const unwanted = ['crypto', 'dns', 'cluster', 'http', '_http_agent', '_http_client', '_http_server']
+          .concat(mode === 'extension' ? ['child_process', 'dgram'] : [])
+          .map((name) => `NativeModule ${name}`);
+        expect(loaded.filter((name) => unwanted.includes(name))).toEqual([]);
+      } finally {
+        await ferry.close();
+      }
+    },
+  );
 
   it('compiles no WebAssembly while it starts and serves (no llhttp wasm: node:http parses with its built-in llhttp)', async () => {
     const ferry = await startFerry({ env: { NODE_OPTIONS: `--require ${path.join(ROOT, 'test/packaging/fixtures/wasm-probe.cjs')}` } });
