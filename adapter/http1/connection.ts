@@ -149,7 +149,13 @@ export class Connection {
       // The buffer function runs before the first read and after each read's callback.
       onread: { buffer: () => this.#nextReadBuffer(), callback: (bytes, buffer) => this.#onRead((buffer as Buffer).subarray(0, bytes)) },
     } as net.NetConnectOpts);
-    this.socket.on('error', (error) => this.#fail(error));
+    this.socket.on('error', (error) => {
+      // As node:http does, a reset ends a body framed by the close: a server may close abortively
+      // after its answer (Node's 400 for a request it cannot parse says `Connection: close`, and
+      // the request body it never read turns its FIN into a RST). Any other unfinished answer fails.
+      if (this.#parser.endsAtClose) this.#parser.finish();
+      this.#fail(error);
+    });
     this.socket.once('end', () => {
       try {
         this.#parser.finish();

@@ -164,6 +164,22 @@ describe('wide reads from the app', () => {
     expect((await readAll(res.body)).sha).toBe(sha256(body));
   });
 
+  it('ends a body framed by the close at a reset too, as node:http does (a server refusing a request it will not read)', async () => {
+    // Node's own answer to a request line it cannot parse: 400, Connection: close, no length. The
+    // request body it never read makes the kernel send a RST instead of a FIN.
+    const sockets: net.Socket[] = [];
+    const server = net.createServer((socket) => {
+      sockets.push(socket);
+      socket.once('data', () => socket.write('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanup.push(() => new Promise((resolve) => server.close(resolve)));
+    const res = await pool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`).request({ method: 'POST', path: '/', body: pattern(300 * KiB) });
+    expect(res.statusCode).toBe(400);
+    sockets[0]!.resetAndDestroy();
+    expect((await readAll(res.body)).bytes).toBe(0);
+  });
+
   it('surfaces a connection refused as ECONNREFUSED, and a reset mid-body as an error of the body', async () => {
     const { origin, server } = await serve((_req, res) => {
       res.writeHead(200, { 'content-length': 10 * MiB });
