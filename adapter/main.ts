@@ -33,9 +33,10 @@ async function main(): Promise<void> {
   let app: AppProcess | undefined;
   if (appCommand === undefined) {
     try {
-      // Imported here, not at the top: it loads node:http, which runtime mode does not need before it
-      // spawns the app. Node 22, fresh processes on one core, median of 21: loading node:child_process
-      // and spawning took 12.5 ms of CPU with node:http loaded first, 10.4 ms without.
+      // Imported here, not at the top: it loads node:net and Ferry's HTTP client, which runtime mode
+      // does not need before it spawns the app. Measured when it still loaded node:http (Node 22,
+      // fresh processes on one core, median of 21): loading node:child_process and spawning took
+      // 12.5 ms of CPU with node:http loaded first, 10.4 ms without.
       const { registerExtension } = await import('./runtime/extensions-api.ts');
       extension = await registerExtension(runtimeApi, path.basename(process.argv[1] ?? 'ferry'));
     } catch (error) {

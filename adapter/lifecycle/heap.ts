@@ -16,10 +16,12 @@
  * nothing). Not on the command line: any V8 flag there changes V8's flag hash and Node's built-in
  * code cache is rejected (+15-30 ms of Init CPU, layer/build.mjs). At run time the hash changes
  * too, so every built-in module loaded *after* this call compiles from source (node:http + zlib +
- * child_process: 5-7 ms with the cache, 14-17 ms without). Hence the call comes after the last
- * built-in Init loads (the lease server's listen() loads dns and cluster); none loads during the
- * rest of Init or on the first invocation (process.moduleLoadList, buffered, streamed and runtime
- * mode), and new space is still at its starting size there: it grows during the readiness wait.
+ * child_process: 5-7 ms with the cache, 14-17 ms without). Hence the call comes after the lease
+ * server, the last step of Init that loaded built-ins when this was measured (its listen() loaded
+ * dns and cluster then; it binds without them now), and new space is still at its starting size
+ * there: it grows during the readiness wait. What loads later compiles without the cache, once:
+ * node:http at the lease server's first connection or the first ALB/Lattice status line,
+ * node:zlib at the first compressed response.
  *
  * Never inline: there Ferry runs in the app's process, whose heap is the app's.
  */

@@ -6,7 +6,7 @@ import type { HttpResponse } from '../http1/connection.ts';
 import { createPool } from '../http1/pool.ts';
 import { splitHostPort } from './extensions-api.ts';
 import type { Invocation } from './invocation.ts';
-import { RESULT_ANSWER_TIMEOUT_MS, postOutcome, resultHeaders, unanswered, type PostOutcome } from './runtime-api.ts';
+import { RESULT_ANSWER_TIMEOUT_MS, RUNTIME_HEAD_LIMIT, postOutcome, resultHeaders, unanswered, type PostOutcome } from './runtime-api.ts';
 
 export const STREAM_CONTENT_TYPE = 'application/vnd.awslambda.http-integration-response';
 const ERROR_TYPE_TRAILER = 'Lambda-Runtime-Function-Error-Type';
@@ -18,7 +18,6 @@ const ERROR_BODY_TRAILER = 'Lambda-Runtime-Function-Error-Body';
  * Runtime API really reads slower than the app writes.
  */
 const UPLOAD_HIGH_WATER_MARK = 1024 * 1024;
-const RUNTIME_HEAD_LIMIT = 64 * 1024;
 
 export interface ResponseStream {
   /**
@@ -80,12 +79,13 @@ export function createStreamOpener(address: string): (invocation: Invocation) =>
       if (batchBytes === 0) return;
       const chunks = batch;
       const written = callbacks;
+      const bytes = batchBytes;
       batch = [];
       callbacks = [];
       batchBytes = 0;
       if (broken) return void release(written);
       socket.cork();
-      socket.write(`${(chunks.reduce((sum, chunk) => sum + chunk.length, 0)).toString(16)}\r\n`, 'latin1');
+      socket.write(`${bytes.toString(16)}\r\n`, 'latin1');
       for (let i = 0; i < chunks.length; i++) socket.write(chunks[i]!, written[i]);
       socket.write('\r\n', 'latin1');
       socket.uncork();

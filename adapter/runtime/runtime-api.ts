@@ -5,7 +5,6 @@
  */
 import { FerryError, describeError } from '../errors.ts';
 import { createPool } from '../http1/pool.ts';
-import type { HttpRequest } from '../http1/request-head.ts';
 import { splitHostPort } from './extensions-api.ts';
 import { parseInvocation, type Invocation } from './invocation.ts';
 
@@ -16,7 +15,7 @@ export const RESULT_ANSWER_TIMEOUT_MS = 5_000;
  * The Runtime API's answer heads: its own headers and an invocation's context (client context and
  * Cognito identity, a few KiB at most), far from this limit.
  */
-const RUNTIME_HEAD_LIMIT = 64 * 1024;
+export const RUNTIME_HEAD_LIMIT = 64 * 1024;
 
 /** What the Runtime API said to a result, as far as Ferry needs to act on it. */
 export type PostOutcome = 'accepted' | 'rejected' | 'too-large' | 'late';
@@ -73,20 +72,16 @@ export function resultHeaders(invocation: Invocation): Record<string, string> {
 
 export function createRuntimeApi(address: string, options: RuntimeApiOptions = {}): RuntimeApi {
   const [host, port] = splitHostPort(address);
-  // The Runtime API keeps its connections: no idle limit.
-  const connections = createPool(host, port, { idleTimeoutMs: Number.POSITIVE_INFINITY, maxHeadBytes: RUNTIME_HEAD_LIMIT });
-  // Every answer is read whole: no stream between the socket and the caller.
-  const pool = {
-    request: (request: HttpRequest, timeoutMs?: number) => connections.fetch(request, { timeoutMs }),
-    close: async () => connections.close(),
-  };
+  // The Runtime API keeps its connections: no idle limit. Every answer is read whole (fetch): no
+  // stream between the socket and the caller.
+  const pool = createPool(host, port, { idleTimeoutMs: Number.POSITIVE_INFINITY, maxHeadBytes: RUNTIME_HEAD_LIMIT });
 
   async function post(path: string, headers: Record<string, string>, body: Buffer | string, what: string): Promise<PostOutcome> {
     let statusCode: number;
     let text: string;
     // Bounded, head and body alike: a Runtime API that never answers a result is broken (see unanswered()).
     try {
-      const res = await pool.request({ method: 'POST', path, headers, body }, RESULT_ANSWER_TIMEOUT_MS);
+      const res = await pool.fetch({ method: 'POST', path, headers, body }, { timeoutMs: RESULT_ANSWER_TIMEOUT_MS });
       statusCode = res.statusCode;
       text = res.body.toString('utf8');
     } catch (error) {
@@ -100,7 +95,7 @@ export function createRuntimeApi(address: string, options: RuntimeApiOptions = {
   return {
     async next() {
       for (let attempt = 0; ; attempt++) {
-        const res = await pool.request({ method: 'GET', path: `${PREFIX}/invocation/next` }).catch((error: unknown) => {
+        const res = await pool.fetch({ method: 'GET', path: `${PREFIX}/invocation/next` }).catch((error: unknown) => {
           throw new FerryError('FERRY_RUNTIME_API', `The Runtime API did not answer /next (${describeError(error)}); exiting so Lambda replaces the sandbox`, {
             cause: error,
           });
@@ -129,6 +124,6 @@ export function createRuntimeApi(address: string, options: RuntimeApiOptions = {
       await post(`${PREFIX}/init/error`, headers, JSON.stringify(body), '/init/error');
     },
 
-    close: () => pool.close(),
+    close: async () => pool.close(),
   };
 }
