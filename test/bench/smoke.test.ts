@@ -58,6 +58,10 @@ it('runs every bench section at tiny counts, and the report renders', { timeout:
   expect(results.weight.cpuToNextMs['ferry-buffered'].median).toBeGreaterThan(0);
   expect(results.weight.cpuToNextMs['node -e 0'].median).toBeGreaterThan(0);
   expect(results.weight.boxes['1769']['ferry-buffered'].ferryLongRssMiB.median).toBeGreaterThan(0);
+  // More cold starts than memory rounds: the extra starts add first responses only.
+  const ferry = results.weight.boxes['1769']['ferry-buffered'];
+  expect([ferry.firstResponseMs.n, ferry.ferryIdleRssMiB.n]).toEqual([results.weight.coldStarts, results.weight.rounds]);
+  expect(results.weight.coldStarts).toBeGreaterThan(results.weight.rounds);
   // Inline mode in the box: the one process (app + Ferry) started as a user would, beside the peer.
   expect(results.weight.boxes['1769']['ferry-inline'].firstResponseMs.median).toBeGreaterThan(0);
   expect(results.weight.labels['ferry-inline']).toContain('inline');

@@ -235,7 +235,7 @@ function weightTable(w) {
   const cpu = w.cpuToNextMs ?? {};
   const bare = cpu['node -e 0'];
   const out = [
-    `**Weight** in a box sized like a Lambda function (${w.box}: memory limit MB, CPU quota MB/1,769 of a core; the emulator stays outside it), ${w.rounds} interleaved rounds. Cold start: spawn → first response in Lambda's start order. Max Memory Used: the box's peak after the cold start and ${nf(w.invocations)} invocations (anonymous memory and the file pages the box read first; files already cached on the machine are not charged, so compare rows, not AWS figures). Ratios are to the in-process peer in the same box.`,
+    `**Weight** in a box sized like a Lambda function (${w.box}: memory limit MB, CPU quota MB/1,769 of a core; the emulator stays outside it), interleaved rounds. Cold start: spawn → first response in Lambda's start order, ${w.coldStarts ?? w.rounds} starts. Max Memory Used: the box's peak after the cold start and ${nf(w.invocations)} invocations, ${w.rounds} of those starts (anonymous memory and the file pages the box read first; files already cached on the machine are not charged, so compare rows, not AWS figures). Ratios are to the in-process peer in the same box.`,
     '',
     `| contender | ${sizes.map((mb) => `${nf(Number(mb))} MB cold start ms | vs in-process | Max Memory Used MiB | vs in-process`).join(' | ')} |`,
     `|---|${sizes.map(() => '---|---|---|---|').join('')}`,

@@ -4,8 +4,10 @@
 //                  Ferry alone in a 1,769 MB box (one vCPU); beside it `node -e 0` in the same kind
 //                  of box. Both include the box's /bin/sh, which joins the cgroup and execs.
 //   cold start     spawn → first response in Lambda's start order, every process of the sandbox in
-//                  the box (the emulator, the platform, outside it)
-//   Max Memory     the box's peak memory after the cold start and `invocations` (5,000) more
+//                  the box (the emulator, the platform, outside it); `weightColdStarts` (8) starts
+//                  per contender and box, as one start varies by ±15% on a shared machine
+//   Max Memory     the box's peak memory after the cold start and `invocations` (5,000) more, in
+//                  the first `weightRounds` (2) of those starts
 //   Ferry RSS      Ferry's VmRSS after its first response (idle), and after `longInvocations`
 //                  (20,000) in the 1,769 MB box; beside it a bare Node process's idle VmRSS
 //
@@ -54,6 +56,7 @@ export async function measureWeight(ctx, preset, log) {
     invocations: preset.weightInvocations,
     longInvocations: preset.weightLongInvocations,
     rounds: preset.weightRounds,
+    coldStarts: Math.max(preset.weightRounds, preset.weightColdStarts ?? 0),
     labels: Object.fromEntries(contenders.map((name) => [name, label(name, ctx)])),
     cpuToNextMs: cpu,
     bareNode: bare,
@@ -145,7 +148,10 @@ async function measureBareNode(ctx, preset, support, log) {
 async function measureBoxes(ctx, preset, support, contenders, mb, log) {
   const runs = Object.fromEntries(contenders.map((name) => [name, []]));
   const errors = {};
-  for (let round = 0; round < preset.weightRounds; round++) {
+  const starts = Math.max(preset.weightRounds, preset.weightColdStarts ?? 0);
+  for (let round = 0; round < starts; round++) {
+    // The first rounds measure memory too; the rest only add cold starts.
+    const coldOnly = round >= preset.weightRounds;
     for (const name of rotate(contenders, round)) {
       if (errors[name]) continue;
       const box = openBox(mb, support);
@@ -156,6 +162,11 @@ async function measureBoxes(ctx, preset, support, contenders, mb, log) {
         const first = await contender.request();
         const firstResponse = performance.now() - t0;
         if (first.status !== 200) throw new Error(`first response: status ${first.status}`);
+        if (coldOnly) {
+          runs[name].push({ firstResponse });
+          log(`  weight ${mb} MB ${name.padEnd(20)} start ${round + 1}/${starts}: first response ${firstResponse.toFixed(0)} ms`);
+          continue;
+        }
         const ferryPid = FERRY_CONTENDERS.includes(name) ? contender.pids().ferry : undefined;
         await sleep(IDLE_SETTLE_MS);
         const idleRss = ferryPid ? memoryKiB(ferryPid)?.rss / 1024 : undefined;
