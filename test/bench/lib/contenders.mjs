@@ -103,8 +103,8 @@ async function startDirect(ctx, { app = 'fastify', connections = 1 } = {}) {
   };
 }
 
-/** Poll `GET /` every 10 ms (as Ferry's readiness check does) until the app answers; resolves ms waited. */
-export async function waitForHttp(port, timeoutMs) {
+/** Poll `GET /` every `pauseMs` (10: as Ferry's readiness check starts) until the app answers; resolves ms waited. */
+export async function waitForHttp(port, timeoutMs, pauseMs = 10) {
   const started = performance.now();
   const client = new Client(`http://127.0.0.1:${port}`, { pipelining: 1 });
   try {
@@ -115,7 +115,7 @@ export async function waitForHttp(port, timeoutMs) {
         return performance.now() - started;
       } catch (error) {
         if (performance.now() - started > timeoutMs) throw new Error(`the app on port ${port} did not answer within ${timeoutMs} ms: ${error.message}`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
       }
     }
   } finally {

@@ -165,13 +165,15 @@ function weightGoals(r) {
     : []) {
     const cold = box?.[name]?.firstResponseMs?.median;
     const peer = box?.['in-process']?.firstResponseMs?.median;
+    // The app with no adapter, plus a second Node process alone (same box): what no Node sidecar can shed.
+    const floor = (w.floors?.['1024']?.appAloneMs?.median ?? NaN) + (w.floors?.['1024']?.bareNodeMs?.median ?? NaN);
     goal(
       `cold-1024:${name}`,
       `Cold start to first response, 1,024 MB box, Ferry ${mode} vs in-process`,
       '≤ 1.15×',
       cold / peer,
       1.15,
-      `${fmt(cold / peer, 2)}× (${fmt(cold)} vs ${fmt(peer)} ms)`,
+      `${fmt(cold / peer, 2)}× (${fmt(cold)} vs ${fmt(peer)} ms)${Number.isFinite(floor) ? `; floor for any Node sidecar (the app alone + \`node -e 0\`): ${fmt(floor)} ms, ${fmt(floor / peer, 2)}×` : ''}`,
     );
     // Without a cgroup there is no box memory to read (the weight section's notes say so).
     if (!w.box.startsWith('cgroup')) continue;

@@ -248,6 +248,13 @@ function weightTable(w) {
     });
     out.push(`| ${w.labels[name]} | ${cells.join(' | ')} |`);
   }
+  // The floors (weight.mjs): what a second Node process alone takes in each box, and the app with no adapter.
+  const floorRow = (label, key) =>
+    `| ${label} | ${sizes.map((mb) => `${sp(w.floors?.[mb]?.[key])} | ${x(w.floors?.[mb]?.[key]?.median, inProcess(mb)?.firstResponseMs?.median)} | |`).join(' | ')} |`;
+  if (w.floors) {
+    out.push(floorRow('floor: the app alone, spawn → first HTTP answer (no adapter at all)', 'appAloneMs'));
+    out.push(floorRow('floor: a bare `node -e 0`, spawn → exit (what a second Node process takes)', 'bareNodeMs'));
+  }
   const big = sizes.at(-1);
   const bareRss = w.bareNode?.idleRssMiB;
   out.push(

@@ -10,6 +10,9 @@
 //                  the first `weightRounds` (2) of those starts
 //   Ferry RSS      Ferry's VmRSS after its first response (idle), and after `longInvocations`
 //                  (20,000) in the 1,769 MB box; beside it a bare Node process's idle VmRSS
+//   floors         once per round in each box: `node -e 0` spawn → exit (what a second Node
+//                  process alone adds to a cold start), and the app alone, spawn → its first HTTP
+//                  answer, polled every 2 ms from outside the box (an adapter that cost nothing)
 //
 // Contenders are pluggable: WEIGHT_CONTENDERS lists them by name, each started with startLambda
 // (contenders.mjs). Inline mode (ferry-inline) is ONE process in the box, `node server.js` with
@@ -48,7 +51,12 @@ export async function measureWeight(ctx, preset, log) {
   const cpu = await measureCpuToNext(ctx, preset, support, contenders, log);
   const bare = await measureBareNode(ctx, preset, support, log);
   const boxes = {};
-  for (const mb of preset.weightBoxes) boxes[mb] = await measureBoxes(ctx, preset, support, contenders, mb, log);
+  const floors = {};
+  for (const mb of preset.weightBoxes) {
+    const measured = await measureBoxes(ctx, preset, support, contenders, mb, log);
+    boxes[mb] = measured.byContender;
+    floors[mb] = measured.floors;
+  }
 
   return {
     box: support.kind === 'none' ? 'taskset -c 0' : `cgroup ${support.kind}`,
@@ -60,6 +68,7 @@ export async function measureWeight(ctx, preset, log) {
     labels: Object.fromEntries(contenders.map((name) => [name, label(name, ctx)])),
     cpuToNextMs: cpu,
     bareNode: bare,
+    floors,
     boxes,
   };
 }
@@ -149,9 +158,13 @@ async function measureBoxes(ctx, preset, support, contenders, mb, log) {
   const runs = Object.fromEntries(contenders.map((name) => [name, []]));
   const errors = {};
   const starts = Math.max(preset.weightRounds, preset.weightColdStarts ?? 0);
+  const bareStarts = [];
+  const appAlone = [];
   for (let round = 0; round < starts; round++) {
     // The first rounds measure memory too; the rest only add cold starts.
     const coldOnly = round >= preset.weightRounds;
+    bareStarts.push(await bareNodeStartMs(ctx, mb, support));
+    appAlone.push(await appAloneMs(ctx, mb, support));
     for (const name of rotate(contenders, round)) {
       if (errors[name]) continue;
       const box = openBox(mb, support);
@@ -189,7 +202,9 @@ async function measureBoxes(ctx, preset, support, contenders, mb, log) {
       }
     }
   }
-  return Object.fromEntries(
+  // The floors beside the contenders: a second Node process alone, and the app with no adapter at all.
+  const floors = { bareNodeMs: spread(bareStarts, 'ms', 1), appAloneMs: spread(appAlone, 'ms', 1) };
+  const byContender = Object.fromEntries(
     contenders.map((name) => {
       const r = runs[name];
       return [
@@ -228,6 +243,38 @@ async function measureBoxes(ctx, preset, support, contenders, mb, log) {
       ];
     }),
   );
+  return { byContender, floors };
+}
+
+/** Wall time of the Fastify app alone in a box: spawn → its first HTTP answer. */
+async function appAloneMs(ctx, mb, support) {
+  const box = openBox(mb, support);
+  const port = await freePort();
+  const [c, ...a] = box.wrap(appCommand(ctx, 'fastify'));
+  const t0 = performance.now();
+  const child = spawn(c, a, { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+  try {
+    await waitForHttp(port, 15_000, 2);
+    return performance.now() - t0;
+  } finally {
+    child.kill('SIGKILL');
+    await once(child, 'exit').catch(() => undefined);
+    await box.close();
+  }
+}
+
+/** Wall time of `node -e 0` in a box: spawn → exit. */
+async function bareNodeStartMs(ctx, mb, support) {
+  const box = openBox(mb, support);
+  try {
+    const [c, ...a] = box.wrap([ctx.node, '-e', '0']);
+    const t0 = performance.now();
+    const child = spawn(c, a, { stdio: 'ignore' });
+    await once(child, 'exit');
+    return performance.now() - t0;
+  } finally {
+    await box.close();
+  }
 }
 
 async function invokeMany(contender, count) {
