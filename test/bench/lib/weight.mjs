@@ -64,7 +64,7 @@ export async function measureWeight(ctx, preset, log) {
     invocations: preset.weightInvocations,
     longInvocations: preset.weightLongInvocations,
     rounds: preset.weightRounds,
-    coldStarts: Math.max(preset.weightRounds, preset.weightColdStarts ?? 0),
+    coldStarts: coldStartsOf(preset),
     labels: Object.fromEntries(contenders.map((name) => [name, label(name, ctx)])),
     cpuToNextMs: cpu,
     bareNode: bare,
@@ -157,7 +157,7 @@ async function measureBareNode(ctx, preset, support, log) {
 async function measureBoxes(ctx, preset, support, contenders, mb, log) {
   const runs = Object.fromEntries(contenders.map((name) => [name, []]));
   const errors = {};
-  const starts = Math.max(preset.weightRounds, preset.weightColdStarts ?? 0);
+  const starts = coldStartsOf(preset);
   const bareStarts = [];
   const appAlone = [];
   for (let round = 0; round < starts; round++) {
@@ -244,6 +244,11 @@ async function measureBoxes(ctx, preset, support, contenders, mb, log) {
     }),
   );
   return { byContender, floors };
+}
+
+/** Cold starts per contender and box: at least the memory rounds. */
+function coldStartsOf(preset) {
+  return Math.max(preset.weightRounds, preset.weightColdStarts ?? 0);
 }
 
 /** Wall time of the Fastify app alone in a box: spawn → its first HTTP answer. */
