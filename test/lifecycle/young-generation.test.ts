@@ -1,6 +1,7 @@
 /**
  * Ferry caps its own young generation at run time (adapter/lifecycle/heap.ts) in extension and
- * runtime mode, and leaves the app's process alone inline. The flag is checked where it acts: in
+ * runtime mode, and leaves the app's process alone inline; its executable starts Node with one V8
+ * worker thread (--v8-pool-size=1, layer/build.mjs), checked in the same spawned process. The flag is checked where it acts: in
  * the spawned process, whose new space V8 would otherwise double several times over these
  * invocations (2 → 8 MiB after 1,000 small invocations on Node 22, 32 MiB after 5,000).
  */
@@ -41,6 +42,8 @@ describe.each(['extension', 'runtime'] as const)("Ferry's young generation, %s m
     expect(field('cap_mib')).toBeGreaterThan(0);
     expect(field('cap_mib')).toBeLessThanOrEqual(2);
     expect(field('new_space_mib')).toBeLessThanOrEqual(2);
+    // The executable's launcher line started this process with one V8 worker thread (layer/build.mjs).
+    expect(/node_options="([^"]*)"/.exec(line ?? '')?.[1]).toBe('--v8-pool-size=1');
   });
 });
 

@@ -190,7 +190,8 @@ export async function startLambda(
     } else if (name === 'ferry-runtime') {
       sandbox = await startSandbox({
         emulator,
-        runtime: { command: boxed([ctx.node, ferryBin, '--', ...appCommand(ctx, app)]), cwd: ctx.root, env: extEnv },
+        // The executable itself, as an image's CMD runs it: its launcher line starts node (layer/build.mjs).
+        runtime: { command: boxed([ferryBin, '--', ...appCommand(ctx, app)]), cwd: ctx.root, env: extEnv },
         env: sandboxEnvironment,
       });
     } else if (isInline(name)) {
