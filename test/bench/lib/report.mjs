@@ -248,12 +248,26 @@ function weightTable(w) {
     });
     out.push(`| ${w.labels[name]} | ${cells.join(' | ')} |`);
   }
-  // The floors (weight.mjs): what a second Node process alone takes in each box, and the app with no adapter.
+  // The floors (weight.mjs): the app with no adapter, and after a bare Node start in the same box.
+  const FLOORS = [
+    ['floor: the app alone, spawn → first HTTP answer (no adapter at all)', 'appAlone'],
+    ['floor: `node -e 0`, then the app, in one box (a Node sidecar that cost nothing once started)', 'nodeThenApp'],
+  ];
   const floorRow = (label, key) =>
-    `| ${label} | ${sizes.map((mb) => `${sp(w.floors?.[mb]?.[key])} | ${x(w.floors?.[mb]?.[key]?.median, inProcess(mb)?.firstResponseMs?.median)} | |`).join(' | ')} |`;
-  if (w.floors) {
-    out.push(floorRow('floor: the app alone, spawn → first HTTP answer (no adapter at all)', 'appAloneMs'));
-    out.push(floorRow('floor: a bare `node -e 0`, spawn → exit (what a second Node process takes)', 'bareNodeMs'));
+    `| ${label} | ${sizes.map((mb) => `${sp(w.floors?.[mb]?.[`${key}Ms`])} | ${x(w.floors?.[mb]?.[`${key}Ms`]?.median, inProcess(mb)?.firstResponseMs?.median)} | |`).join(' | ')} |`;
+  if (w.floors) for (const [label, key] of FLOORS) out.push(floorRow(label, key));
+  // CPU of the whole box by the first response: below one vCPU a cold start is mostly this CPU.
+  if (w.box.startsWith('cgroup')) {
+    out.push(
+      '',
+      "The box's CPU time from spawn to the first response (every process in it), the same starts: below one vCPU a cold start takes about this CPU divided by the box's share of a core.",
+      '',
+      `| contender | ${sizes.map((mb) => `${nf(Number(mb))} MB box CPU ms | vs in-process`).join(' | ')} |`,
+      `|---|${sizes.map(() => '---|---|').join('')}`,
+    );
+    const cpuCells = (at) => sizes.map((mb) => `${sp(at(mb), 1)} | ${x(at(mb)?.median, inProcess(mb)?.firstResponseCpuMs?.median)}`).join(' | ');
+    for (const name of names) out.push(`| ${w.labels[name]} | ${cpuCells((mb) => w.boxes[mb]?.[name]?.firstResponseCpuMs)} |`);
+    if (w.floors) for (const [label, key] of FLOORS) out.push(`| ${label} | ${cpuCells((mb) => w.floors?.[mb]?.[`${key}CpuMs`])} |`);
   }
   const big = sizes.at(-1);
   const bareRss = w.bareNode?.idleRssMiB;

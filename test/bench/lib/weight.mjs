@@ -10,9 +10,12 @@
 //                  the first `weightRounds` (2) of those starts
 //   Ferry RSS      Ferry's VmRSS after its first response (idle), and after `longInvocations`
 //                  (20,000) in the 1,769 MB box; beside it a bare Node process's idle VmRSS
-//   floors         once per round in each box: `node -e 0` spawn → exit (what a second Node
-//                  process alone adds to a cold start), and the app alone, spawn → its first HTTP
-//                  answer, polled every 2 ms from outside the box (an adapter that cost nothing)
+//   box CPU        the box's CPU time from spawn to the first response, beside each cold start:
+//                  at 0.58 of a core (1,024 MB) a cold start is mostly CPU, so its ratio follows
+//   floors         once per round in each box, spawn → the app's first HTTP answer, polled every
+//                  2 ms from outside the box: the app alone (an in-process adapter that cost
+//                  nothing), and `node -e 0` then the app in one box (Lambda's start order with a
+//                  Node sidecar that cost nothing once started)
 //
 // Contenders are pluggable: WEIGHT_CONTENDERS lists them by name, each started with startLambda
 // (contenders.mjs). Inline mode (ferry-inline) is ONE process in the box, `node server.js` with
@@ -158,13 +161,13 @@ async function measureBoxes(ctx, preset, support, contenders, mb, log) {
   const runs = Object.fromEntries(contenders.map((name) => [name, []]));
   const errors = {};
   const starts = coldStartsOf(preset);
-  const bareStarts = [];
   const appAlone = [];
+  const nodeThenApp = [];
   for (let round = 0; round < starts; round++) {
     // The first rounds measure memory too; the rest only add cold starts.
     const coldOnly = round >= preset.weightRounds;
-    bareStarts.push(await bareNodeStartMs(ctx, mb, support));
-    appAlone.push(await appAloneMs(ctx, mb, support));
+    appAlone.push(await appFirstAnswer(ctx, mb, support, false));
+    nodeThenApp.push(await appFirstAnswer(ctx, mb, support, true));
     for (const name of rotate(contenders, round)) {
       if (errors[name]) continue;
       const box = openBox(mb, support);
@@ -174,9 +177,10 @@ async function measureBoxes(ctx, preset, support, contenders, mb, log) {
         contender = await startLambda(name, ctx, { waitForInit: false, box, onStarted: (at) => (t0 = at) });
         const first = await contender.request();
         const firstResponse = performance.now() - t0;
+        const firstResponseCpu = box.cpuMs();
         if (first.status !== 200) throw new Error(`first response: status ${first.status}`);
         if (coldOnly) {
-          runs[name].push({ firstResponse });
+          runs[name].push({ firstResponse, firstResponseCpu });
           log(`  weight ${mb} MB ${name.padEnd(20)} start ${round + 1}/${starts}: first response ${firstResponse.toFixed(0)} ms`);
           continue;
         }
@@ -184,7 +188,7 @@ async function measureBoxes(ctx, preset, support, contenders, mb, log) {
         await sleep(IDLE_SETTLE_MS);
         const idleRss = ferryPid ? memoryKiB(ferryPid)?.rss / 1024 : undefined;
         await invokeMany(contender, preset.weightInvocations);
-        const run = { firstResponse, idleRss, maxMemoryUsed: box.peakMiB() };
+        const run = { firstResponse, firstResponseCpu, idleRss, maxMemoryUsed: box.peakMiB() };
         if (ferryPid && mb === 1769 && round === 0) {
           await invokeMany(contender, preset.weightLongInvocations - preset.weightInvocations);
           run.longRss = memoryKiB(ferryPid)?.rss / 1024;
@@ -202,8 +206,29 @@ async function measureBoxes(ctx, preset, support, contenders, mb, log) {
       }
     }
   }
-  // The floors beside the contenders: a second Node process alone, and the app with no adapter at all.
-  const floors = { bareNodeMs: spread(bareStarts, 'ms', 1), appAloneMs: spread(appAlone, 'ms', 1) };
+  // The floors beside the contenders: the app with no adapter at all, and after a bare Node start.
+  const floors = {
+    appAloneMs: spread(
+      appAlone.map((x) => x.ms),
+      'ms',
+      1,
+    ),
+    appAloneCpuMs: spread(
+      appAlone.map((x) => x.cpuMs),
+      'ms',
+      1,
+    ),
+    nodeThenAppMs: spread(
+      nodeThenApp.map((x) => x.ms),
+      'ms',
+      1,
+    ),
+    nodeThenAppCpuMs: spread(
+      nodeThenApp.map((x) => x.cpuMs),
+      'ms',
+      1,
+    ),
+  };
   const byContender = Object.fromEntries(
     contenders.map((name) => {
       const r = runs[name];
@@ -213,6 +238,11 @@ async function measureBoxes(ctx, preset, support, contenders, mb, log) {
           ...(errors[name] ? { error: errors[name] } : {}),
           firstResponseMs: spread(
             r.map((x) => x.firstResponse),
+            'ms',
+            1,
+          ),
+          firstResponseCpuMs: spread(
+            r.map((x) => x.firstResponseCpu),
             'ms',
             1,
           ),
@@ -251,33 +281,25 @@ function coldStartsOf(preset) {
   return Math.max(preset.weightRounds, preset.weightColdStarts ?? 0);
 }
 
-/** Wall time of the Fastify app alone in a box: spawn → its first HTTP answer. */
-async function appAloneMs(ctx, mb, support) {
+/**
+ * Spawn → the Fastify app's first HTTP answer in a box, and the box's CPU by then; with
+ * `afterBareNode`, a `node -e 0` runs to its end in the same box first (Lambda starts the
+ * function's process once the extensions have registered).
+ */
+async function appFirstAnswer(ctx, mb, support, afterBareNode) {
   const box = openBox(mb, support);
   const port = await freePort();
-  const [c, ...a] = box.wrap(appCommand(ctx, 'fastify'));
+  const app = appCommand(ctx, 'fastify');
+  const command = afterBareNode ? ['/bin/sh', '-c', '"$1" -e 0 && shift && exec "$@"', 'sh', ctx.node, ...app] : app;
+  const [c, ...a] = box.wrap(command);
   const t0 = performance.now();
   const child = spawn(c, a, { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
   try {
     await waitForHttp(port, 15_000, 2);
-    return performance.now() - t0;
+    return { ms: performance.now() - t0, cpuMs: box.cpuMs() };
   } finally {
     child.kill('SIGKILL');
     await once(child, 'exit').catch(() => undefined);
-    await box.close();
-  }
-}
-
-/** Wall time of `node -e 0` in a box: spawn → exit. */
-async function bareNodeStartMs(ctx, mb, support) {
-  const box = openBox(mb, support);
-  try {
-    const [c, ...a] = box.wrap([ctx.node, '-e', '0']);
-    const t0 = performance.now();
-    const child = spawn(c, a, { stdio: 'ignore' });
-    await once(child, 'exit');
-    return performance.now() - t0;
-  } finally {
     await box.close();
   }
 }
