@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: Ferry against the alternatives, side by side in one run (plain JS: no TS loader).
 //
-//   npm run bench                      full size (~6 minutes on 2 cores, plus ~2 minutes the first time
+//   npm run bench                      full size (~10 minutes on 2 cores, plus ~2 minutes the first time
 //                                      to install Node 22 and build aws-lambda-ric into test/bench/.cache)
 //   npm run bench -- --quick           tiny counts; writes test/bench/.cache/results.quick.json only
 //   npm run bench -- --only=warm,cold  some sections (bundle registration cold warm streaming sse
