@@ -16,6 +16,24 @@ import type { LeaseServer, SettleReport } from './types.ts';
 const HOST = '127.0.0.1';
 
 /**
+ * An invocation's lease URL, from open() until it settles. Its scope is made only when the app
+ * first calls that URL: most invocations never do, and a scope per invocation (its closures, map
+ * and arrays) was two thirds of what survived V8's scavenges into Ferry's old space (a sampling
+ * heap profile of 2,000 invocations: 1.7 of 2.6 KB each). Measured on Node 22, Fastify app,
+ * extension mode, 2 runs each: after 5,000 invocations in a 1,024 MB box, V8's pages 12.3-12.5 →
+ * 6.9 MiB, Ferry's anonymous memory 16.6-16.7 → 11.4 MiB, Max Memory Used 49.3-49.5 → 42.6-43.4
+ * MiB; Ferry's RSS after 20,000 in a 1,769 MB box 63.3 → 55.3 MiB; CPU per invocation (3,000 in a
+ * row, 5 runs) 0.435 → 0.411 ms.
+ */
+interface Opened {
+  readonly requestId: string;
+  readonly token: string;
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  scope: Scope | undefined;
+}
+
+/**
  * Start the lease server on 127.0.0.1 and an ephemeral port. It never keeps the process alive
  * by itself: the listening socket and every accepted connection are unref'd.
  *
@@ -26,11 +44,15 @@ const HOST = '127.0.0.1';
  * const report = await leases.settle(invocation.requestId, invocation.deadlineMs - marginMs);
  */
 export async function startLeaseServer(): Promise<LeaseServer> {
-  const byToken = new Map<string, Scope>();
-  const byRequest = new Map<string, Scope>();
-  const forget = (scope: Scope) => {
-    byToken.delete(scope.token);
-    if (byRequest.get(scope.requestId) === scope) byRequest.delete(scope.requestId);
+  const byToken = new Map<string, Opened>();
+  const byRequest = new Map<string, Opened>();
+  const forget = (opened: Opened) => {
+    byToken.delete(opened.token);
+    if (byRequest.get(opened.requestId) === opened) byRequest.delete(opened.requestId);
+  };
+  const forgetScope = (scope: Scope) => {
+    const opened = byToken.get(scope.token);
+    if (opened !== undefined) forget(opened);
   };
 
   // Accepted on a plain net.Server; node:http is loaded at the first connection, which most
@@ -44,7 +66,12 @@ export async function startLeaseServer(): Promise<LeaseServer> {
     socket.unref();
     http ??= createHttpServer((req, res) => {
       try {
-        handle(req, res, byToken);
+        handle(req, res, (token) => {
+          const opened = byToken.get(token);
+          if (opened === undefined) return undefined;
+          opened.scope ??= createScope(opened.requestId, opened.token, forgetScope);
+          return opened.scope;
+        });
       } catch {
         // A fault here must cost one request, never the adapter.
         res.destroy();
@@ -69,25 +96,37 @@ export async function startLeaseServer(): Promise<LeaseServer> {
   return {
     port,
     open(requestId) {
-      let scope = byRequest.get(requestId);
-      if (scope === undefined) {
-        scope = createScope(requestId, newScopeToken(), forget);
-        byToken.set(scope.token, scope);
-        byRequest.set(requestId, scope);
+      let opened = byRequest.get(requestId);
+      if (opened === undefined) {
+        const token = newScopeToken();
+        const url = `http://${HOST}:${port}/leases/${token}`;
+        opened = { requestId, token, url, headers: { [LEASE_URL_HEADER]: url }, scope: undefined };
+        byToken.set(token, opened);
+        byRequest.set(requestId, opened);
       }
-      const url = `http://${HOST}:${port}/leases/${scope.token}`;
-      return { url, headers: { [LEASE_URL_HEADER]: url } };
+      return opened;
     },
     settle(requestId, untilMs) {
-      const scope = byRequest.get(requestId);
-      if (scope === undefined) return Promise.resolve<SettleReport>({ leases: 0, waitedMs: 0, cutOff: [] });
-      return settleScopes([scope], untilMs);
+      const opened = byRequest.get(requestId);
+      if (opened?.scope === undefined) {
+        if (opened !== undefined) forget(opened);
+        return Promise.resolve<SettleReport>({ leases: 0, waitedMs: 0, cutOff: [] });
+      }
+      return settleScopes([opened.scope], untilMs);
     },
     drain(untilMs) {
-      return settleScopes([...byToken.values()], untilMs);
+      const scopes: Scope[] = [];
+      for (const opened of [...byToken.values()]) {
+        if (opened.scope === undefined) forget(opened);
+        else scopes.push(opened.scope);
+      }
+      return settleScopes(scopes, untilMs);
     },
     close() {
-      for (const scope of [...byToken.values()]) scope.close();
+      for (const opened of [...byToken.values()]) {
+        if (opened.scope === undefined) forget(opened);
+        else opened.scope.close();
+      }
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Stops its timeout checks and ends its idle connections (it never listened itself).
@@ -113,7 +152,7 @@ function createHttpServer(handler: (req: IncomingMessage, res: ServerResponse) =
   return http;
 }
 
-function handle(req: IncomingMessage, res: ServerResponse, byToken: ReadonlyMap<string, Scope>): void {
+function handle(req: IncomingMessage, res: ServerResponse, scopeOf: (token: string) => Scope | undefined): void {
   req.on('error', () => undefined);
   res.on('error', () => undefined);
   // Bodies mean nothing here; read and drop them so the connection stays usable.
@@ -123,7 +162,7 @@ function handle(req: IncomingMessage, res: ServerResponse, byToken: ReadonlyMap<
   if (route.kind === 'refuse') {
     return replyMessage(res, route.status, route.message, route.allow ? { allow: route.allow } : {});
   }
-  const scope = byToken.get(route.token);
+  const scope = scopeOf(route.token);
   if (scope === undefined || scope.closed) {
     return replyMessage(res, 410, 'This lease URL is unknown or its invocation has settled: begin leases before sending the response.');
   }

@@ -12,8 +12,9 @@ export interface SettleReport {
 export interface LeaseServer {
   readonly port: number;
   /**
-   * Open a scope for one invocation; returns the lease URL and the header to send to the app.
-   * Opening the same request id again returns the same scope while it is open.
+   * Open a lease URL for one invocation; returns it and the header to send to the app. The
+   * invocation's scope is made when the app first calls the URL. Opening the same request id
+   * again returns the same URL until the invocation settles.
    */
   open(requestId: string): { url: string; headers: Record<string, string> };
   /**

@@ -189,6 +189,20 @@ describe('the lease server', () => {
     expect(events).toEqual(['lease begun', 'lease begun', 'lease dropped', 'first over', 'lease dropped', 'settled']);
   });
 
+  it('drains an invocation whose app never called its lease URL to nothing; that URL then refuses with 410', async () => {
+    const unused = leases.open('req-unused');
+    expect(leases.open('req-unused').url).toBe(unused.url);
+    const used = leases.open('req-used');
+    expect(used.url).not.toBe(unused.url);
+    const held = await beginHeld(used.url);
+
+    const report = await leases.drain(Date.now() + 50);
+    expect(report).toMatchObject({ leases: 1, cutOff: [{ id: held.id }] });
+    expect((await request(unused.url, { method: 'POST' })).status).toBe(410);
+    // Its request id opens a fresh URL now: the old one is gone with the invocation.
+    expect(leases.open('req-unused').url).not.toBe(unused.url);
+  });
+
   it('drains every scope at SHUTDOWN, cutting off what is still open at the deadline', async () => {
     const a = leases.open('req-a');
     const b = leases.open('req-b');
