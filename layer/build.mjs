@@ -122,8 +122,9 @@ console.log(debug ? `${FERRY}: debug build, ${bundleBytes} bytes, source map ${F
  * Fastify app, 1,024 MB box, 4 runs before and 2 after) 17.6-18.7 → 16.5-16.6 MiB (the mappings
  * that are neither V8's pages nor the main heap: 3.2-4.4 → 1.9-2.3 MiB), the box's Max Memory Used
  * 50.6-51.9 → 48.9-49.3 MiB; CPU to the first /next 32.0 → 32.5 ms (median of 10, 1,769 MB box,
- * node -e 0: 19.7 ms), CPU per invocation 0.380 → 0.386 ms (3,000 in a row, 5 runs). Ferry's background work (concurrent marking and sweeping, optimising
- * compiles) is small and a Lambda box has at most one vCPU below 1,769 MB.
+ * node -e 0: 19.7 ms), CPU per invocation 0.380 → 0.386 ms (3,000 in a row, 5 runs). Ferry's
+ * background work (concurrent marking and sweeping, optimising compiles) is small, and a Lambda
+ * box has less than one vCPU below 1,769 MB.
  */
 function launcher(...extraOptions) {
   return ['#!/bin/sh', `':' //; exec node ${[...FERRY_NODE_OPTIONS, ...extraOptions].join(' ')} "$0" "$@"`].join('\n');

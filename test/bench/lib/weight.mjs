@@ -207,27 +207,17 @@ async function measureBoxes(ctx, preset, support, contenders, mb, log) {
     }
   }
   // The floors beside the contenders: the app with no adapter at all, and after a bare Node start.
+  const spreadOf = (measured, key) =>
+    spread(
+      measured.map((one) => one[key]),
+      'ms',
+      1,
+    );
   const floors = {
-    appAloneMs: spread(
-      appAlone.map((x) => x.ms),
-      'ms',
-      1,
-    ),
-    appAloneCpuMs: spread(
-      appAlone.map((x) => x.cpuMs),
-      'ms',
-      1,
-    ),
-    nodeThenAppMs: spread(
-      nodeThenApp.map((x) => x.ms),
-      'ms',
-      1,
-    ),
-    nodeThenAppCpuMs: spread(
-      nodeThenApp.map((x) => x.cpuMs),
-      'ms',
-      1,
-    ),
+    appAloneMs: spreadOf(appAlone, 'ms'),
+    appAloneCpuMs: spreadOf(appAlone, 'cpuMs'),
+    nodeThenAppMs: spreadOf(nodeThenApp, 'ms'),
+    nodeThenAppCpuMs: spreadOf(nodeThenApp, 'cpuMs'),
   };
   const byContender = Object.fromEntries(
     contenders.map((name) => {
