@@ -50,9 +50,14 @@ export async function startLeaseServer(): Promise<LeaseServer> {
     byToken.delete(opened.token);
     if (byRequest.get(opened.requestId) === opened) byRequest.delete(opened.requestId);
   };
-  const forgetScope = (scope: Scope) => {
-    const opened = byToken.get(scope.token);
-    if (opened !== undefined) forget(opened);
+  /** The scopes made so far; an invocation that made none is forgotten here. */
+  const takeScopes = () => {
+    const scopes: Scope[] = [];
+    for (const opened of [...byToken.values()]) {
+      if (opened.scope === undefined) forget(opened);
+      else scopes.push(opened.scope);
+    }
+    return scopes;
   };
 
   // Accepted on a plain net.Server; node:http is loaded at the first connection, which most
@@ -69,7 +74,7 @@ export async function startLeaseServer(): Promise<LeaseServer> {
         handle(req, res, (token) => {
           const opened = byToken.get(token);
           if (opened === undefined) return undefined;
-          opened.scope ??= createScope(opened.requestId, opened.token, forgetScope);
+          opened.scope ??= createScope(opened.requestId, opened.token, () => forget(opened));
           return opened.scope;
         });
       } catch {
@@ -115,18 +120,10 @@ export async function startLeaseServer(): Promise<LeaseServer> {
       return settleScopes([opened.scope], untilMs);
     },
     drain(untilMs) {
-      const scopes: Scope[] = [];
-      for (const opened of [...byToken.values()]) {
-        if (opened.scope === undefined) forget(opened);
-        else scopes.push(opened.scope);
-      }
-      return settleScopes(scopes, untilMs);
+      return settleScopes(takeScopes(), untilMs);
     },
     close() {
-      for (const opened of [...byToken.values()]) {
-        if (opened.scope === undefined) forget(opened);
-        else opened.scope.close();
-      }
+      for (const scope of takeScopes()) scope.close();
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Stops its timeout checks and ends its idle connections (it never listened itself).

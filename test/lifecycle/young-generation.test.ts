@@ -1,8 +1,8 @@
 /**
  * Ferry caps its own young generation at run time (adapter/lifecycle/heap.ts) in extension and
  * runtime mode, and leaves the app's process alone inline; its executable starts Node with one V8
- * worker thread (--v8-pool-size=1, layer/build.mjs), checked in the same spawned process. The flag is checked where it acts: in
- * the spawned process, whose new space V8 would otherwise double several times over these
+ * worker thread (--v8-pool-size=1, layer/build.mjs). Both are checked where they act: in the
+ * spawned process, whose new space V8 would otherwise double several times over these
  * invocations (2 → 8 MiB after 1,000 small invocations on Node 22, 32 MiB after 5,000).
  */
 import path from 'node:path';

@@ -207,63 +207,39 @@ async function measureBoxes(ctx, preset, support, contenders, mb, log) {
     }
   }
   // The floors beside the contenders: the app with no adapter at all, and after a bare Node start.
-  const spreadOf = (measured, key) =>
-    spread(
-      measured.map((one) => one[key]),
-      'ms',
-      1,
-    );
   const floors = {
-    appAloneMs: spreadOf(appAlone, 'ms'),
-    appAloneCpuMs: spreadOf(appAlone, 'cpuMs'),
-    nodeThenAppMs: spreadOf(nodeThenApp, 'ms'),
-    nodeThenAppCpuMs: spreadOf(nodeThenApp, 'cpuMs'),
+    appAloneMs: spreadOf(appAlone, 'ms', 'ms'),
+    appAloneCpuMs: spreadOf(appAlone, 'cpuMs', 'ms'),
+    nodeThenAppMs: spreadOf(nodeThenApp, 'ms', 'ms'),
+    nodeThenAppCpuMs: spreadOf(nodeThenApp, 'cpuMs', 'ms'),
   };
   const byContender = Object.fromEntries(
     contenders.map((name) => {
       const r = runs[name];
+      const ferry = FERRY_CONTENDERS.includes(name);
       return [
         name,
         {
           ...(errors[name] ? { error: errors[name] } : {}),
-          firstResponseMs: spread(
-            r.map((x) => x.firstResponse),
-            'ms',
-            1,
-          ),
-          firstResponseCpuMs: spread(
-            r.map((x) => x.firstResponseCpu),
-            'ms',
-            1,
-          ),
-          maxMemoryUsedMiB: spread(
-            r.map((x) => x.maxMemoryUsed),
-            'MiB',
-            1,
-          ),
-          ...(FERRY_CONTENDERS.includes(name)
-            ? {
-                ferryIdleRssMiB: spread(
-                  r.map((x) => x.idleRss),
-                  'MiB',
-                  1,
-                ),
-              }
-            : {}),
-          ...(FERRY_CONTENDERS.includes(name) && mb === 1769
-            ? {
-                ferryLongRssMiB: spread(
-                  r.map((x) => x.longRss),
-                  'MiB',
-                  1,
-                ),
-              }
-            : {}),
+          firstResponseMs: spreadOf(r, 'firstResponse', 'ms'),
+          firstResponseCpuMs: spreadOf(r, 'firstResponseCpu', 'ms'),
+          maxMemoryUsedMiB: spreadOf(r, 'maxMemoryUsed', 'MiB'),
+          ...(ferry ? { ferryIdleRssMiB: spreadOf(r, 'idleRss', 'MiB') } : {}),
+          ...(ferry && mb === 1769 ? { ferryLongRssMiB: spreadOf(r, 'longRss', 'MiB') } : {}),
         },
       ];
     }),
   );
   return { byContender, floors };
+}
+
+/** The spread of one figure over measurements (objects with that key), to 1 decimal. */
+function spreadOf(measured, key, unit) {
+  return spread(
+    measured.map((one) => one[key]),
+    unit,
+    1,
+  );
 }
 
 /** Cold starts per contender and box: at least the memory rounds. */
