@@ -30,7 +30,13 @@
  * collection also throws away compiled code. A regular gc(), with or without
  * --compact-on-every-full-gc, keeps the pages (RSS unchanged); so do --heap-growing-percent and
  * --no-concurrent-recompilation. Capping the optimising tier (--max-opt=1) saves 9 MiB
- * (TurboFan's code pages and zones) but doubles the warm p50 (390 → 700 µs).
+ * (TurboFan's code pages and zones) but doubles the warm p50 (390 → 700 µs). Maglev in
+ * TurboFan's place (--maglev --max-opt=2 at run time; 1,769 MB box, 20,000 invocations, 2 runs
+ * each) keeps most of those pages away, RSS 55.3-56.2 → 47.6 MiB (the node binary's pages
+ * 44 → 38 MiB), but Ferry's CPU per invocation goes 0.42-0.62 → 0.77-0.97 ms and the warm p50
+ * 600-760 → 1,090-1,100 µs. These leave RSS after 20,000 at 54.7-55.4 MiB: TurboFan on the main
+ * thread, the GC's helper tasks off (--no-concurrent-marking, --no-parallel-scavenge, ...),
+ * --no-turbo-inlining, --invocation-count-for-turbofan=10000; --optimize-for-size makes it 59 MiB.
  * Pacing the old generation with a regular gc() (--expose-gc at run time) each time old space had
  * grown a step past the last collection, before the pages are there, does keep them away: V8
  * otherwise lets old space grow 8 MB past what its last mark-compact kept (its minimum growing

@@ -20,6 +20,11 @@ import { appListeners, diagnoseListeners } from './listening-sockets.ts';
  * boots in the same box. Cold start of the Fastify example in the 1,024 MB box (0.58 vCPU),
  * extension mode, 8 interleaved runs: 989 ms probing every 10 ms, 909 ms every 50 ms, 886 ms
  * with this pause (in-process peer: 620 ms). Readiness is noticed at most an eighth of the wait late.
+ * Again with Ferry's own client, whose failed probe costs ~0.3 ms (14 interleaved cold starts):
+ * pausing 5 ms flat cut listen() → first /next from 56 to 9 ms, but the probes delayed the app's
+ * listen(), and the first response came at 805 against 787 ms; pauses of sqrt(waited) or
+ * waited / 16 ms gave 781-783 ms, inside the noise. Watching /proc/net/tcp for the app's listen
+ * instead costs ~3.6 ms a read (the kernel walks its whole socket table), more than a probe.
  */
 export function probePause(waitedMs: number): number {
   return Math.min(100, Math.max(10, waitedMs / 8));
